@@ -1,0 +1,2 @@
+export * from './registry'
+export { proj4, transformer, toStorage } from './proj'

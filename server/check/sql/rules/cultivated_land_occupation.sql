@@ -1,0 +1,39 @@
+-- cultivated_land_occupation: cultivated land (耕地) each parcel occupies, per land class (0101 paddy,
+-- 0102 irrigated, 0103 dry land). The total is what the county must compensate (耕地占补平衡).
+--
+-- Parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel and class.
+WITH params AS (
+  SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
+         $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
+),
+parcels AS (
+  SELECT p.id, p.geom_ea, p.area_m2
+    FROM parcel p, params
+   WHERE p.filing_id = params.filing_id
+),
+pieces AS (
+  SELECT pa.id AS parcel_id, f.class_code,
+         ST_CollectionExtract(ST_Intersection(pa.geom_ea, f.geom_ea), 3) AS g
+    FROM parcels pa
+    JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)
+    CROSS JOIN params
+   WHERE f.version_id = params.layer_version_id
+     AND (params.class_codes IS NULL OR f.class_code = ANY (params.class_codes))
+),
+per_class AS (
+  SELECT parcel_id, class_code, sum(ST_Area(g)) AS area_m2, ST_Collect(g) AS g
+    FROM pieces
+   GROUP BY parcel_id, class_code
+)
+SELECT pc.parcel_id,
+       pc.class_code,
+       pc.area_m2,
+       pc.area_m2 / nullif(pa.area_m2, 0) AS share,
+       '{}'::jsonb AS facts,
+       ST_Multi(ST_CollectionExtract(ST_Transform(pc.g, 4490), 3)) AS geom,
+       pc.class_code AS severity_key
+  FROM per_class pc
+  JOIN parcels pa ON pa.id = pc.parcel_id
+ CROSS JOIN params
+ WHERE pc.area_m2 > params.tolerance_m2
+   AND pc.area_m2 > params.tolerance_ratio * pa.area_m2

@@ -1,0 +1,46 @@
+-- permanent_farmland_overlap: how much of each parcel lies on permanent basic farmland (永久基本农田).
+-- Any real overlap blocks: only projects the State Council approves may occupy it.
+--
+-- Parameters (every rule takes the same five; run by hand with
+--   PREPARE r AS <this file>; EXECUTE r(<filing id>, <layer version id>, NULL, 1, 0);):
+--   $1 filing id, $2 layer version id, $3 class codes that count (NULL: all),
+--   $4 tolerance in m² (smaller overlaps are digitising noise), $5 tolerance as a share of the parcel.
+-- Returns one row per parcel that overlaps: parcel_id, class_code, area_m2, share, facts, geom (the
+-- overlap shape in EPSG:4490), severity_key (NULL: the rule's severity).
+-- Areas are planar in the equal-area projection (geom_ea, SRID 990001) = ellipsoidal areas.
+WITH params AS (
+  SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
+         $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
+),
+parcels AS (
+  SELECT p.id, p.geom_ea, p.area_m2
+    FROM parcel p, params
+   WHERE p.filing_id = params.filing_id
+),
+-- every farmland patch a parcel touches (GiST prefilter on the bounding boxes), clipped to the parcel
+pieces AS (
+  SELECT pa.id AS parcel_id, ST_CollectionExtract(ST_Intersection(pa.geom_ea, f.geom_ea), 3) AS g
+    FROM parcels pa
+    JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)
+    CROSS JOIN params
+   WHERE f.version_id = params.layer_version_id
+     AND (params.class_codes IS NULL OR f.class_code = ANY (params.class_codes))
+),
+-- patches do not overlap each other, so a parcel's overlap is the sum of its pieces
+per_parcel AS (
+  SELECT parcel_id, sum(ST_Area(g)) AS area_m2, ST_Collect(g) AS g
+    FROM pieces
+   GROUP BY parcel_id
+)
+SELECT pp.parcel_id,
+       NULL::text AS class_code,
+       pp.area_m2,
+       pp.area_m2 / nullif(pa.area_m2, 0) AS share,
+       '{}'::jsonb AS facts,
+       ST_Multi(ST_CollectionExtract(ST_Transform(pp.g, 4490), 3)) AS geom,
+       NULL::text AS severity_key
+  FROM per_parcel pp
+  JOIN parcels pa ON pa.id = pp.parcel_id
+ CROSS JOIN params
+ WHERE pp.area_m2 > params.tolerance_m2
+   AND pp.area_m2 > params.tolerance_ratio * pa.area_m2

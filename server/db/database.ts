@@ -1,0 +1,86 @@
+/**
+ * The database handle every part of the server uses: plain SQL with `$n` parameters through `pg`,
+ * the same code for the embedded PGlite database and for a PostgreSQL server.
+ */
+import pg from 'pg'
+
+export type Row = Record<string, unknown>
+
+/** Something that runs a query: the database itself or a transaction's client. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>
+}
+
+export type DatabaseMode = 'embedded' | 'server'
+
+export interface Database extends Queryable {
+  readonly mode: DatabaseMode
+  /** The connection URL (may hold a password: never log it; log `redactedUrl`). */
+  readonly url: string
+  readonly redactedUrl: string
+  readonly pool: pg.Pool
+  /** Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /** Runs `fn` with one connection of the pool (for tools that need a client, such as migrations). */
+  withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+// int8 (count(*), bigserial ids) as JavaScript numbers: ids and counts here stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
+// date (promised dates) as the 'YYYY-MM-DD' text it is, not a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v)
+// numeric as number (areas); the precision we store fits a double.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
+
+/**
+ * A connection is worth keeping after a query error from the database itself (a constraint violation,
+ * bad input); after anything else (socket closed, protocol error) it is discarded.
+ */
+function releaseAfter(client: pg.PoolClient, error: unknown): void {
+  client.release(error instanceof pg.DatabaseError ? undefined : (error as Error | undefined))
+}
+
+/** Wraps a pg pool into a Database. `onClose` runs after the pool has ended. */
+export function databaseFromPool(
+  pool: pg.Pool,
+  info: { mode: DatabaseMode; url: string; redactedUrl: string },
+  onClose: () => Promise<void> = async () => {},
+): Database {
+  const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect()
+    try {
+      const result = await fn(client)
+      client.release()
+      return result
+    } catch (error) {
+      releaseAfter(client, error)
+      throw error
+    }
+  }
+  let closed = false
+  return {
+    ...info,
+    pool,
+    query: (text, params) => withClient((c) => c.query(text, params)),
+    withClient,
+    transaction: (fn) =>
+      withClient(async (client) => {
+        await client.query('BEGIN')
+        try {
+          const result = await fn(client)
+          await client.query('COMMIT')
+          return result
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {})
+          throw error
+        }
+      }),
+    async close() {
+      if (closed) return
+      closed = true
+      await pool.end()
+      await onClose()
+    },
+  }
+}

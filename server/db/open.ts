@@ -1,0 +1,46 @@
+import pg from 'pg'
+import { redactUrl } from '../config'
+import { databaseFromPool, type Database } from './database'
+import { embeddedOwner, startEmbedded, type EmbeddedOptions } from './embedded'
+
+export interface OpenOptions {
+  /** A PostgreSQL server; without it the embedded database is used. */
+  databaseUrl?: string | undefined
+  poolSize?: number
+  /** Embedded database: data folder (omit for in-memory) and start options. */
+  embedded?: Omit<EmbeddedOptions, 'progress'>
+  progress?: (line: string) => void
+}
+
+/**
+ * Opens the database: a pool on `databaseUrl`, or the embedded PGlite + PostGIS database (pool of one).
+ * When another process already serves the embedded data folder, connects to it through its socket.
+ */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    pool.on('error', () => {}) // an idle client's socket error: the pool replaces the client
+    return databaseFromPool(pool, {
+      mode: 'server',
+      url: options.databaseUrl,
+      redactedUrl: redactUrl(options.databaseUrl),
+    })
+  }
+  const dataDir = options.embedded?.dataDir
+  const owner = dataDir ? embeddedOwner(dataDir) : null
+  if (owner) {
+    const pool = new pg.Pool({ connectionString: owner.url, max: 1 })
+    pool.on('error', () => {})
+    return databaseFromPool(pool, { mode: 'embedded', url: owner.url, redactedUrl: owner.url })
+  }
+  const server = await startEmbedded({
+    ...options.embedded,
+    ...(options.progress ? { progress: options.progress } : {}),
+  })
+  const pool = new pg.Pool({ connectionString: server.url, max: 1 })
+  pool.on('error', () => {})
+  const db = databaseFromPool(pool, { mode: 'embedded', url: server.url, redactedUrl: server.url }, () =>
+    server.stop(),
+  )
+  return Object.assign(db, { pglite: server.pglite })
+}

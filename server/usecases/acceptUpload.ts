@@ -1,0 +1,57 @@
+/**
+ * A county accepts a preview: lock the filing → check it is still theirs to edit and the upload is a
+ * clean preview of it → replace the filing's parcels with the preview's, in one transaction → record it.
+ * Two accepts at once queue on the filing lock; the second finds the upload no longer pending.
+ */
+import type { Database } from '../db/database'
+import type { Principal } from '../auth/principal'
+import { AppError } from '../errors'
+import { recordAudit } from '../repositories/audit'
+import { copyPreviewIntoParcels, findUpload } from '../repositories/uploads'
+import { findVisibleFiling, type FilingSummary } from '../repositories/filings'
+import { editableFiling } from './filingAccess'
+import { runCheck } from '../check/run'
+
+export async function acceptUpload(
+  db: Database,
+  p: Principal,
+  filingId: number,
+  uploadId: number,
+  clientIp?: string,
+): Promise<FilingSummary> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT id FROM filing WHERE id = $1 FOR UPDATE', [filingId])
+    await editableFiling(tx, p, filingId)
+    const upload = await findUpload(tx, filingId, uploadId)
+    if (!upload) throw new AppError('upload.not_found', 404, { filingId, id: uploadId })
+    if (upload.status !== 'preview') {
+      throw new AppError('upload.not_pending', 409, { id: uploadId, status: upload.status })
+    }
+    if (!upload.ok) throw new AppError('upload.has_errors', 409, { id: uploadId, errors: upload.errorCount })
+
+    const before = await tx.query<{ parcel_no: string }>(
+      'SELECT parcel_no FROM parcel WHERE filing_id = $1 ORDER BY parcel_no',
+      [filingId],
+    )
+    await tx.query('DELETE FROM parcel WHERE filing_id = $1', [filingId])
+    const inserted = await copyPreviewIntoParcels(tx, filingId, uploadId)
+    await tx.query(`UPDATE upload SET status = 'superseded' WHERE filing_id = $1 AND status = 'accepted'`, [
+      filingId,
+    ])
+    await tx.query(`UPDATE upload SET status = 'accepted', accepted_at = now() WHERE id = $1`, [uploadId])
+    await tx.query('UPDATE filing SET updated_at = now(), version = version + 1 WHERE id = $1', [filingId])
+    await recordAudit(tx, {
+      actorId: p.id,
+      actorRole: p.role,
+      action: 'parcels.imported',
+      subjectType: 'filing',
+      subjectId: filingId,
+      before: { parcels: before.rows.map((r) => r.parcel_no) },
+      after: { uploadId, parcelCount: inserted },
+      clientIp,
+    })
+    // the parcels changed: check them now, in the same transaction (a failing check fails the import)
+    await runCheck(tx, filingId, 'upload_accepted', p.id)
+  })
+  return (await findVisibleFiling(db, p, filingId))!
+}

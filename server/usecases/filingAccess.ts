@@ -1,0 +1,30 @@
+import type { Queryable } from '../db/database'
+import type { Principal } from '../auth/principal'
+import { AppError, notFound } from '../errors'
+import { findVisibleFiling, type FilingSummary } from '../repositories/filings'
+
+/** Statuses in which the county may still change a filing's parcels. */
+export const EDITABLE_STATUSES = ['draft', 'returned'] as const
+
+/** A filing the user may see, or 404 (a filing outside their scope is indistinguishable from none). */
+export async function visibleFilingOr404(db: Queryable, p: Principal, id: number): Promise<FilingSummary> {
+  const filing = await findVisibleFiling(db, p, id)
+  if (!filing) throw notFound('filing.not_found', { id })
+  return filing
+}
+
+/**
+ * A filing whose parcels this user may change: a county clerk of the filing's own county, while the
+ * filing is a draft or back for correction. 404 outside the user's scope, 403 for another role,
+ * 409 when the filing has moved on.
+ */
+export async function editableFiling(db: Queryable, p: Principal, id: number): Promise<FilingSummary> {
+  const filing = await visibleFilingOr404(db, p, id)
+  if (p.role !== 'county_clerk' || p.jurisdictionCode !== filing.jurisdiction.code) {
+    throw new AppError('auth.forbidden', 403)
+  }
+  if (!(EDITABLE_STATUSES as readonly string[]).includes(filing.status)) {
+    throw new AppError('filing.not_editable', 409, { id, status: filing.status })
+  }
+  return filing
+}
