@@ -25,12 +25,15 @@ import { filingRoutes, publicRoutes } from './routes/filings'
 import { uploadRoutes } from './routes/uploads'
 import { checkRoutes } from './routes/checks'
 import { layerAdminRoutes } from './routes/layersAdmin'
+import { publicProgressRoutes, workflowRoutes, type WorkflowService } from './routes/workflow'
+import { idempotency } from './http/idempotency'
 
 export interface AppContext {
   config: Config
   db: Database
   logger: Logger
   sessionSecret: string
+  workflow: WorkflowService
 }
 
 export interface App {
@@ -39,7 +42,7 @@ export interface App {
   close(): Promise<void>
 }
 
-export function createApp({ config, db, logger, sessionSecret }: AppContext): App {
+export function createApp({ config, db, logger, sessionSecret, workflow }: AppContext): App {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', config.trustProxy)
@@ -126,6 +129,7 @@ export function createApp({ config, db, logger, sessionSecret }: AppContext): Ap
     next()
   }
   api.use(loadUser)
+  api.use(idempotency(db))
 
   api.use(healthRoutes(db, config))
   api.use('/auth', authRoutes(db, config))
@@ -134,7 +138,9 @@ export function createApp({ config, db, logger, sessionSecret }: AppContext): Ap
   api.use(uploadRoutes(db, config))
   api.use(checkRoutes(db))
   api.use(layerAdminRoutes(db, config))
+  api.use(workflowRoutes(db, workflow))
   api.use(publicRoutes(db))
+  api.use(publicProgressRoutes(db))
   api.use((req) => {
     throw new AppError('request.not_found', 404, { path: req.path })
   })

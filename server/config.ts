@@ -168,6 +168,31 @@ export const CONFIG_KEYS = {
       .max(24 * 3600),
     default: '900',
   },
+  clockScanSeconds: {
+    env: 'CLOCK_SCAN_SECONDS',
+    doc: 'How often the clock scheduler looks for steps that are due soon or overdue, in seconds (0: only at start-up).',
+    schema: z.coerce.number().int().min(0).max(86400),
+    default: '60',
+  },
+  smtpUrl: {
+    env: 'SMTP_URL',
+    doc: 'Optional SMTP server for e-mail notifications, e.g. smtps://user:pass@mail.example.gov.cn:465 (users need an e-mail address).',
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+  },
+  mailFrom: {
+    env: 'MAIL_FROM',
+    doc: 'Sender address of e-mail notifications.',
+    schema: z.string().min(3),
+    default: 'landuse@localhost',
+  },
+  webhookUrl: {
+    env: 'WEBHOOK_URL',
+    doc: 'Optional URL that receives every notification as a JSON POST (e.g. a government messaging gateway).',
+    schema: z.string().url().optional(),
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     doc: 'fatal, error, warn, info, debug or trace.',

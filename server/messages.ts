@@ -21,6 +21,91 @@ export const MESSAGES = {
   'request.invalid': { 'zh-CN': '请求参数有误：{problems}', en: 'Invalid request: {problems}' },
   'request.too_large': { 'zh-CN': '请求内容过大（上限 {limit}）', en: 'Request too large (limit {limit})' },
   'request.not_found': { 'zh-CN': '没有这个接口：{path}', en: 'No such API route: {path}' },
+  'workflow.version_conflict': {
+    'zh-CN': '该事项已被他人处理或已更新（版本 {expected}，当前 {current}），请刷新后重试',
+    en: 'Someone else acted on this first (version {expected}, now {current}); reload and try again',
+  },
+  'workflow.not_allowed': {
+    'zh-CN': '当前状态（{status}）下不能执行“{action}”',
+    en: 'The action "{action}" is not allowed while the filing or step is {status}',
+  },
+  'workflow.no_parcels': {
+    'zh-CN': '报件 {id} 还没有地块：请先上传并确认地块再提交',
+    en: 'Filing {id} has no parcels yet: upload and accept its parcels before submitting',
+  },
+  'workflow.no_check': {
+    'zh-CN': '报件 {id} 还没有合规检查结果：请先运行检查再提交',
+    en: 'Filing {id} has no compliance check yet: run the check before submitting',
+  },
+  'workflow.blocking_findings': {
+    'zh-CN': '报件 {id} 的合规检查有阻断性问题：请修正地块，或填写不少于 10 个字的提交说明（将记录在案）',
+    en: 'The check of filing {id} has blocking findings: fix the parcels, or give a justification of at least 10 characters (it is recorded)',
+  },
+  'workflow.task_not_found': {
+    'zh-CN': '办理事项 {id} 不存在或您无权查看',
+    en: 'Task {id} does not exist or is not visible to you',
+  },
+  'workflow.not_your_task': {
+    'zh-CN': '办理事项 {id} 不在您的待办范围内',
+    en: 'Task {id} is not in your queue',
+  },
+  'workflow.bad_action': {
+    'zh-CN': '不能对该事项执行“{action}”（可执行：{allowed}）',
+    en: 'The action "{action}" does not apply to this step (allowed: {allowed})',
+  },
+  'workflow.comment_required': {
+    'zh-CN': '执行“{action}”必须填写意见',
+    en: 'The action "{action}" needs a comment',
+  },
+  'workflow.same_leader': {
+    'zh-CN': '同一位领导不能在报件 {id} 的同一轮签批中签署两个席位',
+    en: 'One leader cannot sign two seats of filing {id} in the same sign-off',
+  },
+  'workflow.bad_division': {
+    'zh-CN': '处室“{division}”不在本流程中（可选：{allowed}）',
+    en: 'The division "{division}" is not part of this process (choose one of: {allowed})',
+  },
+  'workflow.extension_pending': {
+    'zh-CN': '办理事项 {id} 已有一个待审批的延期申请',
+    en: 'Task {id} already has an extension request waiting for a decision',
+  },
+  'workflow.extension_not_found': {
+    'zh-CN': '延期申请 {id} 不存在或您无权查看',
+    en: 'Extension request {id} does not exist or is not visible to you',
+  },
+  'workflow.no_receipt': {
+    'zh-CN': '报件 {id} 尚未受理，没有受理回执',
+    en: 'Filing {id} has not been accepted yet: there is no receipt',
+  },
+  'idempotency.bad_key': {
+    'zh-CN': 'Idempotency-Key 请求头格式有误（8–200 个字母、数字或 ._:-）',
+    en: 'The Idempotency-Key header is malformed (8 to 200 letters, digits or ._:-)',
+  },
+  'idempotency.key_reused': {
+    'zh-CN': '该 Idempotency-Key 已用于另一个请求',
+    en: 'This Idempotency-Key was already used for a different request',
+  },
+  'idempotency.in_progress': {
+    'zh-CN': '相同的请求正在处理中，请稍候',
+    en: 'The same request is still being processed; wait a moment',
+  },
+  'notification.not_found': { 'zh-CN': '消息 {id} 不存在', en: 'Notification {id} does not exist' },
+  'calendar.no_override': {
+    'zh-CN': '{day} 没有调整记录',
+    en: 'There is no calendar override for {day}',
+  },
+  'calendar.bad_day': {
+    'zh-CN': '日期“{day}”无效：请使用 YYYY-MM-DD 格式的真实日期',
+    en: 'The date "{day}" is not valid: use a real date as YYYY-MM-DD',
+  },
+  'public.rate_limited': {
+    'zh-CN': '查询过于频繁，请稍后再试',
+    en: 'Too many lookups; try again later',
+  },
+  'public.progress_not_found': {
+    'zh-CN': '没有找到该受理编号与查询码对应的报件：请核对回执上的受理编号和查询码',
+    en: 'No filing matches this receipt number and lookup code: check both on the receipt',
+  },
   'filing.not_found': {
     'zh-CN': '报件 {id} 不存在或您无权查看',
     en: 'Filing {id} does not exist or is not visible to you',

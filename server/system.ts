@@ -15,6 +15,10 @@ import { ensurePostgis } from './db/postgis'
 import { migrate } from './db/migrate'
 import { loadSampleIfEmpty } from './sample/load'
 import { createApp } from './app'
+import { registerDefinitions } from './workflow/definition'
+import { dispatchOutbox, type Channels } from './workflow/outbox'
+import { scanClocks } from './workflow/scheduler'
+import type { WorkflowEnv } from './workflow/engine'
 
 /** Opens, checks and migrates the configured database. */
 export async function prepareDatabase(
@@ -65,7 +69,13 @@ export async function serve(
   db: Database,
   logger: Logger,
   secret: string,
-  options: { closeDatabase?: boolean } = {},
+  options: {
+    closeDatabase?: boolean
+    /** The workflow's clock (tests move it). */
+    now?: () => Date
+    /** Run the clock scheduler and outbox timers (tests drive them by hand). */
+    background?: boolean
+  } = {},
 ): Promise<RunningSystem> {
   if (config.sampleData) {
     const started = Date.now()
@@ -76,7 +86,44 @@ export async function serve(
       )
     }
   }
-  const app = createApp({ config, db, logger, sessionSecret: secret })
+  const registry = await registerDefinitions(db)
+  const env: WorkflowEnv = { registry, now: options.now ?? (() => new Date()) }
+  const channels: Channels = {
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    webhookUrl: config.webhookUrl,
+    logger,
+  }
+  const deliver = async () => {
+    try {
+      while ((await dispatchOutbox(db, channels)) > 0);
+    } catch (err) {
+      logger.warn({ err }, 'outbox dispatch failed')
+    }
+  }
+  const scan = async () => {
+    try {
+      const r = await scanClocks(db, registry, env.now())
+      if (r.dueSoon || r.overdue || r.filingsOverdue) logger.info(r, 'clock scan: notices sent')
+      await deliver()
+    } catch (err) {
+      logger.warn({ err }, 'clock scan failed')
+    }
+  }
+  const timers: NodeJS.Timeout[] = []
+  if (options.background !== false) {
+    void scan()
+    if (config.clockScanSeconds > 0)
+      timers.push(setInterval(() => void scan(), config.clockScanSeconds * 1000))
+    timers.push(setInterval(() => void deliver(), 5000))
+  }
+  const app = createApp({
+    config,
+    db,
+    logger,
+    sessionSecret: secret,
+    workflow: { env, afterCommit: deliver },
+  })
   const server = http.createServer(app.express)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -89,6 +136,7 @@ export async function serve(
     url,
     db,
     async close() {
+      for (const t of timers) clearInterval(t)
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await app.close()

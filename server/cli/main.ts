@@ -23,6 +23,7 @@ import { ParcelsUsageError, registerParcelCommands } from './parcels'
 import { registerCheckCommands } from './checks'
 import { registerLayerCommands } from './layers'
 import { AppError } from '../errors'
+import { verifyAuditChain } from '../workflow/auditChain'
 
 /** A mistake of the person at the keyboard: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -279,6 +280,25 @@ export function buildProgram(): Command {
           throw new UsageError('the database is not empty: sample data not loaded')
         const summary = await d.transaction((tx) => loadSample(tx, d.mode))
         console.log(JSON.stringify(summary))
+      }),
+    )
+
+  program
+    .command('audit')
+    .description('the audit trail')
+    .command('verify')
+    .description('check the hash chain of the audit trail; exit 1 at the first break')
+    .option('--json', 'print the result as JSON')
+    .action((options: { json?: boolean }) =>
+      withDatabase(async (d) => {
+        const report = await verifyAuditChain(d)
+        if (options.json) console.log(JSON.stringify(report))
+        else if (report.ok) console.log(`audit trail intact: ${report.events} events, hash chain verified`)
+        else
+          console.log(
+            `audit trail BROKEN at event id ${report.brokenAt!.id} (seq ${report.brokenAt!.seq ?? '-'}): ${report.brokenAt!.problem}`,
+          )
+        process.exitCode = report.ok ? 0 : 1
       }),
     )
 

@@ -7,6 +7,7 @@ export const FILING_STATUSES = [
   'window_intake',
   'under_review',
   'signoff',
+  'release',
   'returned',
   'approved',
   'rejected',
@@ -99,7 +100,7 @@ function toSummary(r: SummaryRow): FilingSummary {
 export async function listVisibleFilings(
   db: Queryable,
   p: Principal,
-  filter: { status?: FilingStatus; limit?: number } = {},
+  filter: { status?: FilingStatus; ids?: number[]; limit?: number } = {},
 ): Promise<FilingSummary[]> {
   const scope = visibleFilingsCondition(p, 1)
   const params: unknown[] = [...scope.params]
@@ -107,6 +108,10 @@ export async function listVisibleFilings(
   if (filter.status) {
     params.push(filter.status)
     where += ` AND f.status = $${params.length}`
+  }
+  if (filter.ids) {
+    params.push(filter.ids)
+    where += ` AND f.id = ANY($${params.length}::bigint[])`
   }
   params.push(filter.limit ?? 500)
   const { rows } = await db.query<SummaryRow>(

@@ -17,7 +17,9 @@ import {
   isLayerKind,
   setLayerFeatureCount,
 } from '../repositories/layers'
-import { isFilingStatus } from '../repositories/filings'
+import { isFilingStatus, type FilingStatus } from '../repositories/filings'
+import { registerDefinitions } from '../workflow/definition'
+import { driveSampleFiling } from './workflow'
 import { recordAudit } from '../repositories/audit'
 import { runCheck } from '../check/run'
 import { toStorage } from '../../gis/crs'
@@ -66,7 +68,7 @@ interface SampleFiling {
   title: string
   filingType: 'batch' | 'standalone'
   priority: 'standard' | 'key'
-  status: string
+  status: FilingStatus
   createdBy: string
   receiptNo: string | null
   acceptedAt: string | null
@@ -177,32 +179,30 @@ export async function loadSample(
     summary.layerFeatures += fc.features.length
   }
 
+  const timelines: { filingId: number; sample: SampleFiling }[] = []
   for (const filing of readJson<SampleFiling[]>(dir, manifest.files.filings)) {
     if (!isFilingStatus(filing.status))
       throw new Error(`sample filing ${filing.key}: bad status ${filing.status}`)
     const createdBy = userIds.get(filing.createdBy)
     if (!createdBy) throw new Error(`sample filing ${filing.key}: unknown user ${filing.createdBy}`)
+    // every filing starts as a draft; the workflow core brings it to its sample state below
     const { rows } = await tx.query<{ id: number }>(
-      `INSERT INTO filing (jurisdiction_code, title, filing_type, priority, status, receipt_no, accepted_at, due_at,
-                           decided_at, notes, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-               coalesce($7::timestamptz, now()) - interval '3 days', coalesce($9::timestamptz, $7::timestamptz, now()))
+      `INSERT INTO filing (jurisdiction_code, title, filing_type, priority, notes, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()) - interval '5 days',
+               coalesce($7::timestamptz, now()) - interval '5 days')
        RETURNING id`,
       [
         filing.jurisdictionCode,
         filing.title,
         filing.filingType,
         filing.priority,
-        filing.status,
-        filing.receiptNo,
-        filing.acceptedAt,
-        filing.dueAt,
-        filing.decidedAt,
         filing.notes ?? null,
         createdBy,
+        filing.acceptedAt,
       ],
     )
     const filingId = rows[0]!.id
+    timelines.push({ filingId, sample: filing })
     const project = toStorage(filing.sourceCrs)
     for (const parcel of filing.parcels) {
       const parts = parcel.parts ?? (parcel.rings ? [parcel.rings] : [])
@@ -235,6 +235,10 @@ export async function loadSample(
     'SELECT DISTINCT filing_id AS id FROM parcel ORDER BY filing_id',
   )
   for (const { id } of withParcels) await runCheck(tx, id, 'sample', null)
+
+  const registry = await registerDefinitions(tx)
+  for (const { filingId, sample } of timelines)
+    await driveSampleFiling(tx, registry, filingId, sample, userIds)
 
   await recordAudit(tx, {
     actorId: null,

@@ -10,6 +10,7 @@ import type { Database } from '../../server/db/database'
 export async function startTestServer(
   db: Database,
   env: Record<string, string> = {},
+  options: { now?: () => Date; background?: boolean } = {},
 ): Promise<RunningSystem> {
   const config = loadConfig({
     PORT: '0',
@@ -21,5 +22,6 @@ export async function startTestServer(
   const logger = createLogger(process.env.TEST_LOG ?? 'silent', 'json')
   return serve(config, db, logger, 'test-secret-test-secret-test-secret', {
     closeDatabase: false,
+    ...options,
   })
 }

@@ -126,7 +126,7 @@ describe(`server/auth (${backend()})`, () => {
     await api.post('/api/auth/logout')
     const { rows } = await db.query<{ action: string }>(
       `SELECT e.action FROM audit_event e JOIN app_user u ON u.id = e.actor_id
-        WHERE u.username = 'leader2' ORDER BY e.id`,
+        WHERE u.username = 'leader2' AND e.action LIKE 'auth.%' ORDER BY e.id`,
     )
     expect(rows.map((r) => r.action)).toEqual(['auth.login_failed', 'auth.login', 'auth.logout'])
   })

@@ -2,16 +2,16 @@
 -- 0102 irrigated, 0103 dry land). The total is what the county must compensate (耕地占补平衡).
 --
 -- Parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel and class.
-WITH params AS (
+WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
-parcels AS (
+parcels AS NOT MATERIALIZED (
   SELECT p.id, p.geom_ea, p.area_m2
     FROM parcel p, params
    WHERE p.filing_id = params.filing_id
 ),
-pieces AS (
+pieces AS MATERIALIZED (
   SELECT pa.id AS parcel_id, f.class_code,
          ST_CollectionExtract(ST_Intersection(pa.geom_ea, f.geom_ea), 3) AS g
     FROM parcels pa

@@ -4,7 +4,7 @@
 -- Gauss-Krüger plane area, up to ~0.1 % larger near a zone's edge, well inside the default 1 %.
 --
 -- Parameters and result columns: see permanent_farmland_overlap.sql ($2 and $3 are not used; no shape).
-WITH params AS (
+WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 )

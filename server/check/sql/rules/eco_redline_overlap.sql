@@ -8,17 +8,17 @@
 -- Returns one row per parcel that overlaps: parcel_id, class_code, area_m2, share, facts, geom (the
 -- overlap shape in EPSG:4490), severity_key (NULL: the rule's severity).
 -- Areas are planar in the equal-area projection (geom_ea, SRID 990001) = ellipsoidal areas.
-WITH params AS (
+WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
-parcels AS (
+parcels AS NOT MATERIALIZED (
   SELECT p.id, p.geom_ea, p.area_m2
     FROM parcel p, params
    WHERE p.filing_id = params.filing_id
 ),
 -- every red-line area a parcel touches (GiST prefilter on the bounding boxes), clipped to the parcel
-pieces AS (
+pieces AS MATERIALIZED (
   SELECT pa.id AS parcel_id, ST_CollectionExtract(ST_Intersection(pa.geom_ea, f.geom_ea), 3) AS g
     FROM parcels pa
     JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)

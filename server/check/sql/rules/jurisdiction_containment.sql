@@ -3,7 +3,7 @@
 --
 -- Parameters and result columns: see permanent_farmland_overlap.sql ($2 and $3 are not used: the
 -- boundary comes from the jurisdiction table).
-WITH params AS (
+WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
@@ -14,7 +14,7 @@ county AS (
     CROSS JOIN params
    WHERE fi.id = params.filing_id
 ),
-outside AS (
+outside AS MATERIALIZED (
   SELECT p.id AS parcel_id, p.area_m2 AS parcel_area, c.code,
          ST_CollectionExtract(ST_Difference(p.geom_ea, c.boundary_ea), 3) AS g
     FROM parcel p

@@ -4,16 +4,16 @@
 -- Severity per zone comes from the rule's class_severity (040 blocks, 020/030 warn, 010 informs).
 --
 -- Parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel and zone code.
-WITH params AS (
+WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
-parcels AS (
+parcels AS NOT MATERIALIZED (
   SELECT p.id, p.geom_ea, p.area_m2
     FROM parcel p, params
    WHERE p.filing_id = params.filing_id
 ),
-pieces AS (
+pieces AS MATERIALIZED (
   SELECT pa.id AS parcel_id, f.class_code, f.geom_ea AS zone,
          ST_CollectionExtract(ST_Intersection(pa.geom_ea, f.geom_ea), 3) AS g
     FROM parcels pa
@@ -28,7 +28,7 @@ per_zone AS (
    GROUP BY parcel_id, class_code
 ),
 -- what no zone covers: the parcel minus every zone it touches
-uncovered AS (
+uncovered AS MATERIALIZED (
   SELECT pa.id AS parcel_id,
          ST_CollectionExtract(
            CASE WHEN z.zones IS NULL THEN pa.geom_ea ELSE ST_Difference(pa.geom_ea, z.zones) END, 3) AS g

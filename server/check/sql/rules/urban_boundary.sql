@@ -2,11 +2,11 @@
 -- share of the parcel. Inside the boundary nothing is reported.
 --
 -- Parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel reaching outside.
-WITH params AS (
+WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
-parcels AS (
+parcels AS NOT MATERIALIZED (
   SELECT p.id, p.geom_ea, p.area_m2
     FROM parcel p, params
    WHERE p.filing_id = params.filing_id
@@ -21,7 +21,7 @@ inside AS (
      AND (params.class_codes IS NULL OR f.class_code = ANY (params.class_codes))
    GROUP BY pa.id
 ),
-outside AS (
+outside AS MATERIALIZED (
   SELECT pa.id AS parcel_id, pa.area_m2 AS parcel_area,
          ST_CollectionExtract(
            CASE WHEN i.boundary IS NULL THEN pa.geom_ea ELSE ST_Difference(pa.geom_ea, i.boundary) END, 3) AS g
