@@ -12,6 +12,19 @@ import { ElMessage } from 'element-plus'
 import { currentLocale, i18n } from './i18n'
 import type {
   AppConfig,
+  AppNotification,
+  CalendarOverride,
+  CalendarYear,
+  Extension,
+  FilingWorkflow,
+  PublicProgress,
+  Receipt,
+  SupervisionFilter,
+  SupervisionPage,
+  Task,
+  TaskActRequest,
+  TaskActResult,
+  TimelineEvent,
   CheckDiff,
   CheckReport,
   CheckRunSummary,
@@ -61,6 +74,8 @@ export interface RequestOptions {
   /** Do not show the error with ElMessage: the caller presents it. */
   quiet?: boolean
   signal?: AbortSignal
+  /** Extra request headers (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>
 }
 
 let unauthorizedHandler: (error: ApiError) => void = () => {}
@@ -122,10 +137,11 @@ export function reportError(error: ApiError): void {
 async function send<T>(
   path: string,
   init: { method: Method; query?: Query; body?: BodyInit; contentType?: string },
-  options: { quiet?: boolean; signal?: AbortSignal | undefined },
+  options: { quiet?: boolean; signal?: AbortSignal | undefined; headers?: Record<string, string> },
 ): Promise<T> {
   const { quiet = false, signal } = options
   const headers: Record<string, string> = {
+    ...options.headers,
     Accept: 'application/json',
     'Accept-Language': currentLocale(),
     'X-Requested-With': 'landuse',
@@ -380,4 +396,182 @@ export async function activateLayerVersion(kind: LayerKind, versionId: number): 
     { method: 'POST' },
   )
   return answer.version
+}
+
+// --- Workflow and the statutory clock (docs/workflow.md) ---------------------------------------------
+
+/**
+ * The calls that change a filing's state are quiet: the workflow views show `workflow.version_conflict`
+ * (someone acted first) as their own message and reload, and report every other error with `reportError`.
+ */
+
+/** The filing's workflow: status, clock, tasks, opinions, receipt and what the user may do. */
+export function getWorkflow(filingId: number): Promise<FilingWorkflow> {
+  return request(`/api/filings/${filingId}/workflow`, { quiet: true })
+}
+
+/** The filing's audit trail, oldest first. */
+export async function getTimeline(filingId: number): Promise<TimelineEvent[]> {
+  const answer = await request<{ events: TimelineEvent[] }>(`/api/filings/${filingId}/timeline`, {
+    quiet: true,
+  })
+  return answer.events
+}
+
+/** The receipt (after acceptance). */
+export async function getReceipt(filingId: number): Promise<Receipt> {
+  const answer = await request<Receipt | { receipt: Receipt }>(`/api/filings/${filingId}/receipt`, {
+    quiet: true,
+  })
+  return 'receipt' in answer ? answer.receipt : answer
+}
+
+/** Submits a draft or returned filing (county clerk); `justification` when the check has blocking findings. */
+export function submitFiling(
+  filingId: number,
+  body: { version: number; justification?: string },
+  idempotencyKey: string,
+): Promise<unknown> {
+  return request(`/api/filings/${filingId}/submit`, {
+    method: 'POST',
+    body,
+    quiet: true,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  })
+}
+
+/** Withdraws the filing before its decision (county clerk). */
+export function withdrawFiling(
+  filingId: number,
+  body: { version: number; reason: string },
+  idempotencyKey: string,
+): Promise<unknown> {
+  return request(`/api/filings/${filingId}/withdraw`, {
+    method: 'POST',
+    body,
+    quiet: true,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  })
+}
+
+/** The user's queue. */
+export async function listTasks(state: 'open' | 'done' = 'open'): Promise<Task[]> {
+  const answer = await request<{ tasks: Task[] }>('/api/tasks', { query: { state } })
+  return answer.tasks
+}
+
+/** Acts on a task; the same `idempotencyKey` repeats the first answer instead of acting twice. */
+export function actOnTask(
+  taskId: number,
+  body: TaskActRequest,
+  idempotencyKey: string,
+): Promise<TaskActResult> {
+  return request(`/api/tasks/${taskId}/act`, {
+    method: 'POST',
+    body,
+    quiet: true,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  })
+}
+
+/** Asks a leader for more working days on a step. */
+export async function requestExtension(
+  taskId: number,
+  body: { days: number; reason: string },
+  idempotencyKey: string,
+): Promise<Extension> {
+  const answer = await request<{ extension: Extension }>(`/api/tasks/${taskId}/extension`, {
+    method: 'POST',
+    body,
+    quiet: true,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  })
+  return answer.extension
+}
+
+/** Records why an overdue step is late. */
+export function giveDelayReason(taskId: number, reason: string, idempotencyKey: string): Promise<unknown> {
+  return request(`/api/tasks/${taskId}/delay-reason`, {
+    method: 'POST',
+    body: { reason },
+    quiet: true,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  })
+}
+
+/** Extension requests (leaders: the pending ones to decide). */
+export async function listExtensions(
+  state: 'pending' | 'approved' | 'refused' = 'pending',
+): Promise<Extension[]> {
+  const answer = await request<{ extensions: Extension[] }>('/api/extensions', { query: { state } })
+  return answer.extensions
+}
+
+export function decideExtension(
+  extensionId: number,
+  body: { approve: boolean; comment?: string },
+  idempotencyKey: string,
+): Promise<unknown> {
+  return request(`/api/extensions/${extensionId}/decide`, {
+    method: 'POST',
+    body,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  })
+}
+
+/** The clock board: every open step, most urgent first. */
+export function getSupervision(
+  filter: SupervisionFilter,
+  limit: number,
+  offset: number,
+): Promise<SupervisionPage> {
+  return request('/api/supervision', { query: { filter, limit, offset } })
+}
+
+export function sendSupervisionNotice(
+  body: { taskId: number; message: string; requireDelayReason: boolean },
+  idempotencyKey: string,
+): Promise<unknown> {
+  return request('/api/supervision/notices', {
+    method: 'POST',
+    body,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  })
+}
+
+/** The inbox (only the unread notifications with `unread`); quiet for the header's polling. */
+export function listNotifications(
+  unread = false,
+  quiet = false,
+): Promise<{ notifications: AppNotification[]; unread: number }> {
+  return request('/api/notifications', { query: { unread: unread ? 1 : undefined }, quiet })
+}
+
+export function markNotificationRead(id: number): Promise<unknown> {
+  return request(`/api/notifications/${id}/read`, { method: 'POST' })
+}
+
+export function markAllNotificationsRead(): Promise<unknown> {
+  return request('/api/notifications/read-all', { method: 'POST' })
+}
+
+/** 办理进度查询 (no login); quiet: the form shows 404 as "not found". */
+export function getPublicProgress(receiptNo: string, code: string): Promise<PublicProgress> {
+  return request('/api/public/progress', { query: { receiptNo, code }, quiet: true })
+}
+
+/** The working-day calendar of a year: the days that differ from plain weekends, and the overrides. */
+export function getCalendar(year: number): Promise<CalendarYear> {
+  return request('/api/admin/calendar', { query: { year } })
+}
+
+export function putCalendarOverride(
+  day: string,
+  body: { workday: boolean; note: string },
+): Promise<CalendarOverride> {
+  return request(`/api/admin/calendar/overrides/${encodeURIComponent(day)}`, { method: 'PUT', body })
+}
+
+export function deleteCalendarOverride(day: string): Promise<unknown> {
+  return request(`/api/admin/calendar/overrides/${encodeURIComponent(day)}`, { method: 'DELETE' })
 }

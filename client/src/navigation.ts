@@ -1,5 +1,6 @@
 /**
- * The side navigation, per role, in one place.
+ * The side navigation, per role, in one place. A role's first entry is its home page: the county
+ * clerk's filings, the queues' "my tasks", the supervisor's clock board.
  *
  * `NAV_ENTRIES` says what a page is called and where it lives; `NAVIGATION` says which roles see it, in
  * menu order. A new page (the window clerk's intake queue, the reviewers' tasks, the leaders' sign-off,
@@ -9,7 +10,8 @@
  */
 import type { Role } from './types'
 
-export type NavKey = 'filings' | 'map' | 'layers' | 'publicMap'
+export type NavKey =
+  'tasks' | 'supervision' | 'filings' | 'map' | 'inbox' | 'layers' | 'calendar' | 'publicMap'
 
 export interface NavEntry {
   key: NavKey
@@ -22,6 +24,10 @@ export interface NavEntry {
 }
 
 export const NAV_ENTRIES: Record<NavKey, NavEntry> = {
+  tasks: { key: 'tasks', label: 'nav.tasks', to: '/tasks' },
+  supervision: { key: 'supervision', label: 'nav.supervision', to: '/supervision' },
+  inbox: { key: 'inbox', label: 'nav.inbox', to: '/inbox' },
+  calendar: { key: 'calendar', label: 'nav.calendar', to: '/admin/calendar' },
   filings: { key: 'filings', label: 'nav.filings', to: '/filings' },
   map: { key: 'map', label: 'nav.map', to: '/map' },
   layers: { key: 'layers', label: 'nav.layers', to: '/admin/layers' },
@@ -29,13 +35,13 @@ export const NAV_ENTRIES: Record<NavKey, NavEntry> = {
 }
 
 export const NAVIGATION: Record<Role, readonly NavKey[]> = {
-  county_clerk: ['filings', 'map', 'publicMap'],
-  city_clerk: ['filings', 'map', 'publicMap'],
-  window_clerk: ['filings', 'map', 'publicMap'],
-  division_reviewer: ['filings', 'map', 'publicMap'],
-  leader: ['filings', 'map', 'publicMap'],
-  supervisor: ['filings', 'map', 'publicMap'],
-  admin: ['filings', 'map', 'layers', 'publicMap'],
+  county_clerk: ['filings', 'map', 'inbox', 'publicMap'],
+  city_clerk: ['tasks', 'filings', 'map', 'inbox', 'publicMap'],
+  window_clerk: ['tasks', 'filings', 'map', 'inbox', 'publicMap'],
+  division_reviewer: ['tasks', 'filings', 'map', 'inbox', 'publicMap'],
+  leader: ['tasks', 'supervision', 'filings', 'map', 'inbox', 'publicMap'],
+  supervisor: ['supervision', 'filings', 'map', 'inbox', 'publicMap'],
+  admin: ['filings', 'map', 'supervision', 'layers', 'calendar', 'inbox', 'publicMap'],
 }
 
 /** The menu of a role, in order. */

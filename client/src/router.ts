@@ -46,6 +46,14 @@ export const router = createRouter({
       meta: { roles: rolesFor('filings'), title: 'report.title' },
     },
     {
+      // The printable receipt (受理回执): no navigation chrome, same access as the filing.
+      path: '/filings/:id(\\d+)/receipt',
+      name: 'filing-receipt',
+      component: () => import('./views/ReceiptView.vue'),
+      props: (route) => ({ id: Number(route.params.id) }),
+      meta: { roles: rolesFor('filings'), title: 'receiptDoc.title' },
+    },
+    {
       path: '/',
       component: AppLayout,
       meta: { roles: ROLES },
@@ -67,6 +75,30 @@ export const router = createRouter({
           component: () => import('./views/FilingDetailView.vue'),
           props: (route) => ({ id: Number(route.params.id) }),
           meta: { roles: rolesFor('filings'), title: 'filing.title' },
+        },
+        {
+          path: 'tasks',
+          name: 'tasks',
+          component: () => import('./views/TasksView.vue'),
+          meta: { roles: rolesFor('tasks'), title: 'tasks.title' },
+        },
+        {
+          path: 'supervision',
+          name: 'supervision',
+          component: () => import('./views/SupervisionView.vue'),
+          meta: { roles: rolesFor('supervision'), title: 'supervision.title' },
+        },
+        {
+          path: 'inbox',
+          name: 'inbox',
+          component: () => import('./views/InboxView.vue'),
+          meta: { roles: rolesFor('inbox'), title: 'inbox.title' },
+        },
+        {
+          path: 'admin/calendar',
+          name: 'calendar',
+          component: () => import('./views/CalendarAdminView.vue'),
+          meta: { roles: rolesFor('calendar'), title: 'calendar.title' },
         },
         {
           path: 'map',

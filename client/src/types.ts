@@ -24,6 +24,7 @@ export type FilingStatus =
   | 'window_intake'
   | 'under_review'
   | 'signoff'
+  | 'release'
   | 'returned'
   | 'approved'
   | 'rejected'
@@ -35,6 +36,7 @@ export const FILING_STATUSES: readonly FilingStatus[] = [
   'window_intake',
   'under_review',
   'signoff',
+  'release',
   'returned',
   'approved',
   'rejected',
@@ -74,6 +76,10 @@ export interface FilingSummary {
   /** Promised date (YYYY-MM-DD). */
   dueAt: string | null
   decidedAt: string | null
+  /** Working days left until `dueAt` while the clock runs (negative: overdue), when the server sends it. */
+  remainingWorkdays?: number | null
+  overdue?: boolean
+  dueSoon?: boolean
 }
 
 export interface LayerClass {
@@ -443,4 +449,256 @@ export interface LayerImportResult {
   version: LayerVersion
   /** Warnings about the imported file (same shape as an upload's findings). */
   findings: Finding[]
+}
+
+// --- Workflow and the statutory clock (issue 5, docs/workflow.md) ---------------------------------------
+
+/** The stages a task belongs to (one queue each). */
+export type WorkflowStage = 'city_review' | 'window_intake' | 'division_review' | 'signoff' | 'release'
+
+export const WORKFLOW_STAGES: readonly WorkflowStage[] = [
+  'city_review',
+  'window_intake',
+  'division_review',
+  'signoff',
+  'release',
+]
+
+/** What a user may do with a task (the server lists them per task in `actions`). */
+export type TaskAction =
+  | 'forward'
+  | 'return'
+  | 'accept'
+  | 'agree'
+  | 'disagree'
+  | 'needs_correction'
+  | 'approve'
+  | 'reject'
+  | 'send_back'
+  | 'release'
+
+/** What a user may do with the filing itself. */
+export type FilingAction = 'submit' | 'withdraw'
+
+export type TaskState = 'open' | 'done' | 'cancelled'
+
+export type ExtensionState = 'pending' | 'approved' | 'refused'
+
+/** Text the server may send either plain or in both UI languages. */
+export type MaybeBilingual = string | Bilingual
+
+/** A person as the workflow reports them: a display name, or a small object. */
+export type Actor = string | { id?: number; username?: string; displayName?: string } | null
+
+/** One step of a filing waiting in (or done by) a queue. */
+export interface Task {
+  id: number
+  /** Send it back with an action: a different current version answers 409 workflow.version_conflict. */
+  version: number
+  filingId: number
+  filing: FilingSummary
+  stage: WorkflowStage
+  /** The step key of the process (the division code, the leader seat, …). */
+  step: string
+  role: Role
+  divisionCode: string | null
+  /** Order of the leader seats. */
+  seq: number
+  state: TaskState
+  /** YYYY-MM-DD */
+  startedOn: string
+  /** YYYY-MM-DD; null for steps without a statutory limit (before acceptance). */
+  dueOn: string | null
+  remainingWorkdays: number | null
+  overdue: boolean
+  dueSoon: boolean
+  /** How many times this step has been opened (a send-back or a resubmission opens it again). */
+  round?: number
+  outcome: TaskAction | string | null
+  comment: string | null
+  actedBy: Actor
+  actedAt: string | null
+  delayReason: string | null
+  /** A supervisor asked for the reason of the delay. */
+  delayReasonRequired?: boolean
+  extension: { id: number; state: ExtensionState; days: number; reason?: string } | null
+  /** What the current user may do with it (empty when it is not in their queue). */
+  actions: TaskAction[]
+}
+
+/** A filing's clock (null fields before acceptance). */
+export interface WorkflowClock {
+  acceptedOn: string | null
+  limitDays: number | null
+  /** The date on the receipt (does not move). */
+  promisedDate: string | null
+  /** The current due date (moves with pauses and extensions). */
+  dueOn: string | null
+  pausedDays: number
+  /** Set while the clock is paused (the filing is back with the county). */
+  pausedSince: string | null
+  /** Working days granted by approved extensions. */
+  extensionDays?: number
+  remainingWorkdays: number | null
+  overdue: boolean
+  dueSoon: boolean
+}
+
+/** A division's opinion (a division review task once answered, or still open). */
+export interface Opinion {
+  taskId?: number
+  divisionCode: string | null
+  division?: { code: string; nameZh: string; nameEn: string } | null
+  step?: string
+  state?: TaskState
+  /** agree / disagree / needs_correction; null while the division has not answered. */
+  outcome: string | null
+  comment: string | null
+  actedBy: Actor
+  actedAt: string | null
+  round?: number
+}
+
+/** 受理回执 */
+export interface Receipt {
+  receiptNo: string
+  /** With the receipt number, what the public progress lookup needs. */
+  publicCode: string | null
+  acceptedOn: string
+  promisedDate: string
+  /** GET /api/filings/:id/receipt adds the filing's title, county and process. */
+  title?: string
+  jurisdiction?: { code: string; name: string; nameEn: string }
+  process?: { id: string; version: number; name: MaybeBilingual } | null
+}
+
+/** GET /api/filings/:id/workflow */
+export interface FilingWorkflow {
+  filing: FilingSummary
+  version: number
+  process: { id: string; version: number; name: MaybeBilingual } | null
+  clock: WorkflowClock | null
+  tasks: Task[]
+  /** The divisions' opinions; when absent, the view derives them from the division review tasks. */
+  opinions?: Opinion[]
+  receipt: Receipt | null
+  /** Why a filing with blocking findings was submitted. */
+  justification?: string | null
+  decision?: 'approved' | 'rejected' | null
+  actions: FilingAction[]
+}
+
+/** POST /api/tasks/:id/act */
+export interface TaskActRequest {
+  version: number
+  action: TaskAction
+  comment?: string
+  /** send_back: the division that reviews again. */
+  division?: string
+}
+
+export interface TaskActResult {
+  task: Task
+  filing: FilingSummary
+  receipt?: Receipt
+}
+
+/** One event of a filing's audit trail. */
+export interface TimelineEvent {
+  id: number
+  at: string
+  actor: Actor
+  role: Role | null
+  action: string
+  fromStatus: FilingStatus | null
+  toStatus: FilingStatus | null
+  comment: string | null
+  details: Record<string, unknown> | null
+}
+
+/** An extension request as GET /api/extensions lists it. */
+export interface Extension {
+  id: number
+  taskId: number
+  filingId: number
+  filingTitle: string
+  stage: WorkflowStage
+  step: string
+  days: number
+  reason: string
+  state: ExtensionState
+  requestedBy: Actor
+  requestedAt: string
+  /** The step's current due date. */
+  dueOn: string | null
+}
+
+export type SupervisionFilter = 'all' | 'overdue' | 'due_soon'
+
+export interface SupervisionRow {
+  /** The step (its `filing` is not filled in here: see `filing`). */
+  task: Task
+  filing: Pick<FilingSummary, 'id' | 'title' | 'status' | 'jurisdiction'> & { receiptNo?: string | null }
+  /** The filing's overall due date. */
+  filingDueOn?: string | null
+  dueOn: string | null
+  remainingWorkdays: number | null
+  overdue: boolean
+  dueSoon: boolean
+}
+
+export interface SupervisionPage {
+  today: string
+  total: number
+  rows: SupervisionRow[]
+}
+
+export type NotificationKind =
+  'task_assigned' | 'returned' | 'due_soon' | 'overdue' | 'supervision' | 'decision' | 'extension'
+
+export interface AppNotification {
+  id: number
+  kind: NotificationKind | string
+  filingId: number | null
+  taskId: number | null
+  title: MaybeBilingual
+  body: MaybeBilingual | null
+  createdAt: string
+  readAt: string | null
+}
+
+/** GET /api/public/progress (no login). */
+export interface PublicProgress {
+  receiptNo: string
+  status: FilingStatus
+  receivedOn: string | null
+  promisedDate: string | null
+  currentStep: Bilingual | null
+  decidedOn: string | null
+}
+
+export interface CalendarDay {
+  /** YYYY-MM-DD */
+  day: string
+  workday: boolean
+  /** The holiday (for a make-up working day: the holiday it makes up for); an override's note. */
+  name?: string | null
+  /** The holiday in English (national calendar days only). */
+  nameEn?: string | null
+  /** Where the day's status comes from: `package` (the national calendar), `override`, `weekend`. */
+  source: string
+}
+
+export interface CalendarOverride {
+  day: string
+  workday: boolean
+  note?: string | null
+  updatedBy?: Actor
+  updatedAt?: string
+}
+
+export interface CalendarYear {
+  year?: number
+  days: CalendarDay[]
+  overrides: CalendarOverride[]
 }

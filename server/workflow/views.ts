@@ -132,6 +132,26 @@ function toTask(r: TaskRowFull, v: ClockView, p: Principal | null): TaskDto {
   }
 }
 
+/**
+ * A leader who signed one seat of a sign-off round may not sign another seat of it (the engine refuses
+ * with workflow.same_leader): such a seat offers only `send_back` to them.
+ */
+async function withoutOwnSecondSeat(db: Queryable, p: Principal, tasks: TaskDto[]): Promise<TaskDto[]> {
+  const seats = tasks.filter((t) => t.stage === 'signoff' && t.actions.length)
+  if (p.role !== 'leader' || seats.length === 0) return tasks
+  const { rows } = await db.query<{ filing_id: number; round: number }>(
+    `SELECT DISTINCT filing_id, round FROM task
+      WHERE stage = 'signoff' AND state = 'done' AND acted_by = $1 AND filing_id = ANY($2::bigint[])`,
+    [p.id, seats.map((t) => t.filingId)],
+  )
+  const signed = new Set(rows.map((r) => `${r.filing_id}:${r.round}`))
+  return tasks.map((t) =>
+    t.stage === 'signoff' && signed.has(`${t.filingId}:${t.round}`)
+      ? { ...t, actions: t.actions.filter((a) => a === 'send_back') }
+      : t,
+  )
+}
+
 /** The tasks in the user's queue (open), or the ones the user has done. */
 export async function listMyTasks(
   db: Queryable,
@@ -152,7 +172,11 @@ export async function listMyTasks(
           `${TASK_SELECT} WHERE t.acted_by = $1 ORDER BY t.acted_at DESC LIMIT 200`,
           [p.id],
         )
-  const tasks = rows.map((r) => toTask(r, v, p))
+  const tasks = await withoutOwnSecondSeat(
+    db,
+    p,
+    rows.map((r) => toTask(r, v, p)),
+  )
   const filings = await filingsById(
     db,
     p,
@@ -299,7 +323,11 @@ export async function filingWorkflow(
     justification: f.submit_justification,
     resumeStage: f.resume_stage,
     decision: f.decision,
-    tasks: taskRows.map((r) => toTask(r, v, p)),
+    tasks: await withoutOwnSecondSeat(
+      db,
+      p,
+      taskRows.map((r) => toTask(r, v, p)),
+    ),
     pauses: pauses.map((r) => ({ fromDay: r.from_day, toDay: r.to_day, workdays: r.workdays })),
     extensions: extensions.map((e) => ({
       id: e.id,

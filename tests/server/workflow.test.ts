@@ -187,6 +187,10 @@ describe(`server/workflow (${backend()})`, () => {
     // one leader cannot sign the second seat too
     const seat2 = await openTask(id, 'signoff')
     expect(seat2.seq).toBe(2)
+    const offered = (await workflow(id, 'leader1')).tasks.find((t) => t.id === seat2.id) as Task & {
+      actions: string[]
+    }
+    expect(offered.actions).toEqual(['send_back'])
     const same = await (
       await as('leader1')
     ).post<{ error: { code: string } }>(`/api/tasks/${seat2.id}/act`, {
