@@ -287,6 +287,40 @@ function filingDue(ctx: Ctx, f: FilingRow): string | null {
   return ctx.cal.addWorkdays(f.accepted_on, f.limit_days + f.extension_days + f.paused_days)
 }
 
+/** Ends a running pause of the filing's clock; returns the working days it lasted. */
+async function endPause(ctx: Ctx, f: FilingRow): Promise<number> {
+  if (!f.paused_since) return 0
+  const days = ctx.cal.workdaysBetween(f.paused_since, ctx.today)
+  await ctx.tx.query(
+    `UPDATE clock_pause SET to_day = $2, workdays = $3 WHERE filing_id = $1 AND to_day IS NULL`,
+    [f.id, ctx.today, days],
+  )
+  await ctx.tx.query('UPDATE filing SET paused_since = NULL WHERE id = $1', [f.id])
+  f.paused_since = null
+  return days
+}
+
+async function cancelOpenTasks(tx: Queryable, filingId: number): Promise<void> {
+  await tx.query(
+    `UPDATE task SET state = 'cancelled', version = version + 1 WHERE filing_id = $1 AND state = 'open'`,
+    [filingId],
+  )
+}
+
+/** Each division's latest answer on the filing. */
+async function latestOpinions(
+  tx: Queryable,
+  filingId: number,
+): Promise<{ division_code: string; outcome: string; comment: string }[]> {
+  const { rows } = await tx.query<{ division_code: string; outcome: string; comment: string }>(
+    `SELECT DISTINCT ON (division_code) division_code, outcome, comment FROM task
+      WHERE filing_id = $1 AND stage = 'division_review' AND state = 'done'
+      ORDER BY division_code, id DESC`,
+    [filingId],
+  )
+  return rows
+}
+
 /** Sends the filing back to the county; after acceptance its clock pauses until resubmission. */
 async function returnToCounty(
   ctx: Ctx,
@@ -306,10 +340,7 @@ async function returnToCounty(
     f.paused_since = ctx.today
   }
   f.resume_stage = resume
-  await ctx.tx.query(
-    `UPDATE task SET state = 'cancelled', version = version + 1 WHERE filing_id = $1 AND state = 'open'`,
-    [f.id],
-  )
+  await cancelOpenTasks(ctx.tx, f.id)
   await setStatus(ctx, f, 'returned')
   await notify(ctx.tx, 'returned', countyQueue(f), {
     filingId: f.id,
@@ -376,39 +407,20 @@ export async function submitFiling(
     const def = definitionOf(ctx, f)
     const resume = f.resume_stage ?? 'city_review'
     if (f.paused_since) {
-      const days = ctx.cal.workdaysBetween(f.paused_since, ctx.today)
-      f.paused_days += days
-      f.paused_since = null
-      const due = filingDue(ctx, f)
-      await tx.query(
-        `UPDATE clock_pause SET to_day = $2, workdays = $3 WHERE filing_id = $1 AND to_day IS NULL`,
-        [f.id, ctx.today, days],
-      )
-      await tx.query(`UPDATE filing SET paused_days = $2, paused_since = NULL, due_at = $3 WHERE id = $1`, [
+      f.paused_days += await endPause(ctx, f)
+      f.due_at = filingDue(ctx, f)
+      await tx.query('UPDATE filing SET paused_days = $2, due_at = $3 WHERE id = $1', [
         f.id,
         f.paused_days,
-        due,
+        f.due_at,
       ])
-      f.due_at = due
     }
     await tx.query('UPDATE filing SET resume_stage = NULL, submitted_at = $2 WHERE id = $1', [f.id, ctx.now])
     if (resume === 'division_review') {
       // back to the divisions that asked for the correction
-      const { rows } = await tx.query<{ division_code: string }>(
-        `SELECT DISTINCT ON (division_code) division_code, outcome FROM task
-          WHERE filing_id = $1 AND stage = 'division_review' AND state = 'done'
-          ORDER BY division_code, id DESC`,
-        [f.id],
-      )
-      const { rows: asked } = await tx.query<{ division_code: string }>(
-        `SELECT division_code FROM (
-           SELECT DISTINCT ON (division_code) division_code, outcome FROM task
-            WHERE filing_id = $1 AND stage = 'division_review' AND state = 'done'
-            ORDER BY division_code, id DESC) last
-          WHERE outcome = 'needs_correction'`,
-        [f.id],
-      )
-      const divisions = (asked.length ? asked : rows).map((r) => r.division_code)
+      const opinions = await latestOpinions(tx, f.id)
+      const asked = opinions.filter((o) => o.outcome === 'needs_correction')
+      const divisions = (asked.length ? asked : opinions).map((o) => o.division_code)
       await openStage(ctx, f, def, 'division_review', { divisions })
     } else {
       await openStage(ctx, f, def, resume)
@@ -450,17 +462,8 @@ export async function withdrawFiling(
   if (!WITHDRAWABLE.includes(f.status))
     throw conflict('workflow.not_allowed', { action: 'withdraw', status: f.status })
   const before = { status: f.status }
-  await tx.query(
-    `UPDATE task SET state = 'cancelled', version = version + 1 WHERE filing_id = $1 AND state = 'open'`,
-    [f.id],
-  )
-  if (f.paused_since) {
-    await tx.query(
-      `UPDATE clock_pause SET to_day = $2, workdays = $3 WHERE filing_id = $1 AND to_day IS NULL`,
-      [f.id, ctx.today, ctx.cal.workdaysBetween(f.paused_since, ctx.today)],
-    )
-    await tx.query('UPDATE filing SET paused_since = NULL WHERE id = $1', [f.id])
-  }
+  await cancelOpenTasks(tx, f.id)
+  await endPause(ctx, f)
   await tx.query('UPDATE filing SET decided_at = $2 WHERE id = $1', [f.id, ctx.now])
   await setStatus(ctx, f, 'withdrawn')
   await audit(ctx, 'filing.withdraw', f, before, { status: 'withdrawn' }, input.reason)
@@ -595,12 +598,7 @@ export async function actOnTask(
         [f.id],
       )
       if (open.length) break // wait for the other divisions
-      const { rows: opinions } = await tx.query<{ division_code: string; outcome: string; comment: string }>(
-        `SELECT DISTINCT ON (division_code) division_code, outcome, comment FROM task
-          WHERE filing_id = $1 AND stage = 'division_review' AND state = 'done'
-          ORDER BY division_code, id DESC`,
-        [f.id],
-      )
+      const opinions = await latestOpinions(tx, f.id)
       const corrections = opinions.filter((o) => o.outcome === 'needs_correction')
       if (corrections.length) {
         const to = next('needs_correction')

@@ -13,7 +13,7 @@ import {
 } from '../repositories/filings'
 import type { ProcessRegistry } from './definition'
 import type { WorkCalendar } from './calendar'
-import { inQueue, TASK_ACTIONS, WITHDRAWABLE } from './engine'
+import { inQueue, TASK_ACTIONS, WITHDRAWABLE, type TaskRow } from './engine'
 import type { StageId } from './definition'
 
 export interface TaskDto {
@@ -46,22 +46,8 @@ export interface TaskDto {
   actions: string[]
 }
 
-interface TaskRowFull {
-  id: number
-  version: number
-  filing_id: number
-  stage: StageId
-  step: string
-  role: string
-  division_code: string | null
-  jurisdiction_code: string
-  seq: number
-  round: number
-  state: 'open' | 'done' | 'cancelled'
-  started_on: string
-  limit_days: number | null
-  extension_days: number
-  due_on: string | null
+/** A task row with what the views show beside it (who acted, the latest extension, the warning window). */
+interface TaskRowFull extends TaskRow {
   outcome: string | null
   comment: string | null
   send_back_division: string | null
