@@ -25,7 +25,9 @@
  *   accept  an upload (not timed), then POST /api/filings/:id/uploads/:uploadId/accept: replaces the
  *           parcels and runs the check in the same transaction (`findingsStored`: rows in check_finding
  *           before the series; deleting the old parcels sets their findings' parcel_id to NULL);
- *   check   POST /api/filings/:id/check: a new run, answered with the report;
+ *   check   POST /api/filings/:id/check: a new run, answered with its summary;
+ *   report  GET /api/filings/:id/check?run=: that run's whole report (not a target: what a reviewer's
+ *           page asks for next);
  *   raw     per layer kind an enabled rule uses, the overlay of the filing's parcels with its current
  *           version (RAW below), summed over the kinds.
  * `ratio` = ms / rawMs; `runMs` is the run's own duration_ms (the check without HTTP, parcels or report);
@@ -324,11 +326,21 @@ interface Report {
   totals: { permanentFarmlandM2: number }
 }
 
-/** The on-demand check through the API (a new run, answered with its report). */
-async function timeCheck(api: Api, f: Filing): Promise<Timing & { report: Report }> {
+/** The on-demand check through the API (a new run, answered with its summary). */
+async function timeCheck(api: Api, f: Filing): Promise<Timing & { runId: number }> {
   const started = performance.now()
-  const { report } = await api.send<{ report: Report }>('POST', `/api/filings/${f.id}/check`)
-  return { ms: performance.now() - started, runMs: report.run.durationMs, report }
+  const { run } = await api.send<{ run: { id: number; durationMs: number } }>(
+    'POST',
+    `/api/filings/${f.id}/check`,
+  )
+  return { ms: performance.now() - started, runMs: run.durationMs, runId: run.id }
+}
+
+/** A run's report through the API. */
+async function getReport(api: Api, f: Filing, runId: number): Promise<{ ms: number; report: Report }> {
+  const started = performance.now()
+  const { report } = await api.send<{ report: Report }>('GET', `/api/filings/${f.id}/check?run=${runId}`)
+  return { ms: performance.now() - started, report }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -535,6 +547,18 @@ async function main(): Promise<void> {
         SCALE,
         await series(() => timeCheck(api, f), raw),
       )
+      const { runId } = await timeCheck(api, f)
+      const reportMs: number[] = []
+      for (let i = 0; i <= REPS; i++) reportMs.push((await getReport(api, f, runId)).ms)
+      line({
+        name: 'report',
+        mode,
+        parcels: f.parcels,
+        layerSize: SCALE,
+        ms: round(median(reportMs.slice(1))),
+        reps: REPS,
+        load1: round(os.loadavg()[0]!, 2),
+      })
     }
 
     // 2. the same filing against the band and the whole layer, alternating
@@ -549,12 +573,13 @@ async function main(): Promise<void> {
         const layers = await ruleLayers(db)
         const c = await timeCheck(api, a!)
         const r = await timeRaw(db, a!.id, layers)
+        const { report } = await getReport(api, a!, c.runId)
         if (i === 0) continue // warm-up
         const s = bySize.get(size) ?? { ms: [], runMs: [], rawMs: [], farmland: [] }
         s.ms.push(c.ms)
         s.runMs.push(c.runMs)
         s.rawMs.push(r.ms)
-        s.farmland.push(c.report.totals.permanentFarmlandM2)
+        s.farmland.push(report.totals.permanentFarmlandM2)
         bySize.set(size, s)
       }
     }

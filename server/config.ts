@@ -46,6 +46,12 @@ export const CONFIG_KEYS = {
     schema: z.coerce.number().int().min(1).max(200),
     default: '10',
   },
+  dbParallelWorkers: {
+    env: 'DB_PARALLEL_WORKERS',
+    doc: "max_parallel_workers_per_gather of the server pool's connections. The app's queries are small and indexed; starting workers costs them more (about 40 ms) than it saves, so the default is 0 (npm run bench:check).",
+    schema: z.coerce.number().int().min(0).max(64),
+    default: '0',
+  },
   dataDir: {
     env: 'LANDUSE_DATA_DIR',
     doc: 'Folder of the embedded database and other server state.',

@@ -29,6 +29,7 @@ export async function prepareDatabase(
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     poolSize: config.dbPoolSize,
+    parallelWorkers: config.dbParallelWorkers,
     embedded: { dataDir: config.dataDir },
     progress: log,
   })

@@ -333,10 +333,10 @@ export async function getCheckReport(filingId: number, runId?: number | null): P
   return answer.report
 }
 
-/** Runs the checks now; answers the new run's report. */
-export async function runCheck(filingId: number): Promise<CheckReport> {
-  const answer = await request<{ report: CheckReport }>(`/api/filings/${filingId}/check`, { method: 'POST' })
-  return answer.report
+/** Runs the checks now; answers the new run (its report is getCheckReport(filingId, run.id)). */
+export async function runCheck(filingId: number): Promise<CheckRunSummary> {
+  const answer = await request<{ run: CheckRunSummary }>(`/api/filings/${filingId}/check`, { method: 'POST' })
+  return answer.run
 }
 
 /** The filing's check runs, newest first. */

@@ -27,8 +27,8 @@ export async function diffRuns(
   const [from] = await listRuns(db, filingId, fromId)
   const [to] = await listRuns(db, filingId, toId)
   if (!from || !to) return null
-  const before = new Map((await runFindings(db, fromId)).map((f) => [keyOf(f), f]))
-  const after = new Map((await runFindings(db, toId)).map((f) => [keyOf(f), f]))
+  const before = new Map((await runFindings(db, filingId, fromId)).map((f) => [keyOf(f), f]))
+  const after = new Map((await runFindings(db, filingId, toId)).map((f) => [keyOf(f), f]))
   const added = [...after].filter(([k]) => !before.has(k)).map(([, f]) => f)
   const removed = [...before].filter(([k]) => !after.has(k)).map(([, f]) => f)
   const changed = [...after]

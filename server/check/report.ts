@@ -154,24 +154,28 @@ interface FindingRow {
   note_en: string | null
 }
 
-/** The findings of a run with everything needed to show them. */
-export async function runFindings(db: Queryable, runId: number): Promise<FindingDto[]> {
+/**
+ * The findings of a run of the filing with everything needed to show them. A finding keeps the id its
+ * parcel had; `parcelId` is that parcel while the filing still has it (null after its parcels were
+ * replaced), and `bbox` is the overlap's, else the parcel's.
+ */
+export async function runFindings(db: Queryable, filingId: number, runId: number): Promise<FindingDto[]> {
   const { rows } = await db.query<FindingRow>(
-    `SELECT f.id, f.rule_code, f.severity, f.parcel_id, f.parcel_no, f.class_code, f.area_m2, f.share, f.facts,
-            CASE WHEN coalesce(f.geom, p.geom) IS NULL THEN NULL ELSE
-              ARRAY[ST_XMin(coalesce(f.geom, p.geom)), ST_YMin(coalesce(f.geom, p.geom)),
-                    ST_XMax(coalesce(f.geom, p.geom)), ST_YMax(coalesce(f.geom, p.geom))] END AS bbox,
+    `SELECT f.id, f.rule_code, f.severity, p.id AS parcel_id, f.parcel_no, f.class_code, f.area_m2, f.share, f.facts,
+            CASE WHEN b.box IS NULL THEN NULL
+                 ELSE ARRAY[ST_XMin(b.box), ST_YMin(b.box), ST_XMax(b.box), ST_YMax(b.box)] END AS bbox,
             c.layer_kind, lc.name_zh AS class_zh, lc.name_en AS class_en,
             (rr.settings ->> 'messageZh') AS message_zh, (rr.settings ->> 'messageEn') AS message_en,
             (rr.settings ->> 'noteZh') AS note_zh, (rr.settings ->> 'noteEn') AS note_en
        FROM check_finding f
        JOIN check_rule_result rr ON rr.run_id = f.run_id AND rr.rule_code = f.rule_code
        JOIN check_rule c ON c.code = f.rule_code
-       LEFT JOIN parcel p ON p.id = f.parcel_id
+       LEFT JOIN parcel p ON p.id = f.parcel_id AND p.filing_id = $2
+      CROSS JOIN LATERAL (SELECT Box2D(coalesce(f.geom, p.geom)) AS box) b
        LEFT JOIN reference_layer_class lc ON lc.layer_kind = c.layer_kind AND lc.code = f.class_code
       WHERE f.run_id = $1
       ORDER BY c.sort, f.parcel_no, f.class_code NULLS LAST, f.id`,
-    [runId],
+    [runId, filingId],
   )
   return rows.map(toFinding)
 }
@@ -247,7 +251,7 @@ export async function checkReport(
         ORDER BY c.sort`,
       [run.id],
     ),
-    await runFindings(db, run.id),
+    await runFindings(db, filingId, run.id),
     await db.query<{ id: number; parcel_no: string; name: string | null; area_m2: number }>(
       'SELECT id, parcel_no, name, area_m2 FROM parcel WHERE filing_id = $1 ORDER BY parcel_no',
       [filingId],
@@ -256,7 +260,9 @@ export async function checkReport(
   const byParcel = new Map<number, FindingDto[]>()
   for (const f of findings) {
     if (f.parcelId === null) continue
-    byParcel.set(f.parcelId, [...(byParcel.get(f.parcelId) ?? []), f])
+    const own = byParcel.get(f.parcelId)
+    if (own) own.push(f)
+    else byParcel.set(f.parcelId, [f])
   }
   const sum = (rule: string, pick: (f: FindingDto) => boolean = () => true) =>
     round(

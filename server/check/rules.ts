@@ -45,26 +45,33 @@ export function ruleSql(code: string): string {
   return sql
 }
 
+/** A row of `check_rule`. */
+export interface RuleRow {
+  code: string
+  name_zh: string
+  name_en: string
+  layer_kind: string | null
+  enabled: boolean
+  severity: Severity
+  class_severity: Record<string, Severity>
+  class_codes: string[] | null
+  tolerance_m2: number
+  tolerance_ratio: number
+  message_zh: string
+  message_en: string
+  note_zh: string | null
+  note_en: string | null
+  sort: number
+}
+
 /** Every rule's configuration, in report order. */
 export async function loadRules(db: Queryable): Promise<RuleConfig[]> {
-  const { rows } = await db.query<{
-    code: string
-    name_zh: string
-    name_en: string
-    layer_kind: string | null
-    enabled: boolean
-    severity: Severity
-    class_severity: Record<string, Severity>
-    class_codes: string[] | null
-    tolerance_m2: number
-    tolerance_ratio: number
-    message_zh: string
-    message_en: string
-    note_zh: string | null
-    note_en: string | null
-    sort: number
-  }>('SELECT * FROM check_rule ORDER BY sort, code')
-  return rows.map((r) => ({
+  const { rows } = await db.query<RuleRow>('SELECT * FROM check_rule ORDER BY sort, code')
+  return rows.map(ruleConfig)
+}
+
+export function ruleConfig(r: RuleRow): RuleConfig {
+  return {
     code: r.code,
     nameZh: r.name_zh,
     nameEn: r.name_en,
@@ -80,5 +87,5 @@ export async function loadRules(db: Queryable): Promise<RuleConfig[]> {
     noteZh: r.note_zh,
     noteEn: r.note_en,
     sort: r.sort,
-  }))
+  }
 }

@@ -1,21 +1,123 @@
 /**
  * A check run: for each rule, in order — switched off or its layer missing → "not checked" (never a
- * silent "clear"); otherwise run its SQL over the filing's parcels and store what it finds, with the
+ * silent "clear"); otherwise its SQL runs over the filing's parcels and what it finds is stored, with the
  * layer version and the settings used, so the outcome can be reproduced and explained later.
+ *
+ * The rules that run are composed into one statement (`runStatement`). The filing's parcels are read
+ * once (`parcels`), and one GiST probe per parcel finds the features of every layer the rules use
+ * (`touching`): the reference layers share one index, so probing it once per parcel instead of once per
+ * parcel and layer does most of the work the separate overlay queries would each repeat. Each rule file
+ * is a query over these two relations (server/check/sql/rules/permanent_farmland_overlap.sql says how);
+ * its five parameters are renumbered into the statement's. The findings are inserted by the same
+ * statement, which answers how many each rule found at each severity.
  */
-import type { Queryable } from '../db/database'
-import { loadRules, ruleSql, type RuleConfig, type Severity } from './rules'
+import crypto from 'node:crypto'
+import { queryPrepared, type Queryable } from '../db/database'
+import { ruleConfig, ruleSql, type RuleConfig, type RuleRow, type Severity } from './rules'
 
 export type Trigger = 'upload_accepted' | 'on_demand' | 'sample'
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warn: 2, block: 3 }
 
-/** The current version of each layer kind. */
-async function currentVersions(db: Queryable): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ kind: string; version_id: number }>(
-    'SELECT kind, current_version_id AS version_id FROM reference_layer WHERE current_version_id IS NOT NULL',
+/** A rule as a run sees it: the layer version it uses, or why it is not checked. */
+export interface PlannedRule {
+  rule: RuleConfig
+  versionId: number | null
+  notChecked: 'rule_disabled' | 'layer_missing' | null
+}
+
+/** What each rule of a run will do with the layers current now. */
+export async function planRun(db: Queryable): Promise<PlannedRule[]> {
+  const { rows } = await db.query<RuleRow & { version_id: number | null }>(
+    `SELECT c.*, l.current_version_id AS version_id
+       FROM check_rule c LEFT JOIN reference_layer l ON l.kind = c.layer_kind
+      ORDER BY c.sort, c.code`,
   )
-  return new Map(rows.map((r) => [r.kind, r.version_id]))
+  return rows.map((row) => {
+    const rule = ruleConfig(row)
+    const versionId = rule.layerKind ? row.version_id : null
+    const notChecked = !rule.enabled
+      ? 'rule_disabled'
+      : rule.layerKind && versionId === null
+        ? 'layer_missing'
+        : null
+    return { rule, versionId, notChecked }
+  })
+}
+
+/** Parameters of the statement before the rules' own: filing, run, layer versions, severities. */
+const SHARED_PARAMS = 4
+/** Each rule's parameters $2…$5 (layer version, class codes, tolerances); $1 is the filing for all. */
+const RULE_PARAMS = 4
+
+/** A rule file's SQL with its $2…$5 moved to the rule's slots in the run statement. */
+function renumbered(code: string, slot: number): string {
+  return ruleSql(code).replace(/\$(\d+)/g, (_whole, digits: string) => {
+    const n = Number(digits)
+    if (n < 1 || n > 5) throw new Error(`rule ${code}: parameter $${n} (a rule takes $1…$5)`)
+    return n === 1 ? '$1' : `$${SHARED_PARAMS + slot * RULE_PARAMS + n - 1}`
+  })
+}
+
+/**
+ * The statement that runs `rules` (those to check, in report order) on filing $1. `store`: insert the
+ * findings into run $2 and answer `(rule_code, severity, n)`; else answer the findings themselves (what
+ * `landuse rules sql` prints, to run or EXPLAIN by hand).
+ */
+export function runStatement(rules: PlannedRule[], store: boolean): { text: string; values: unknown[] } {
+  const checked = rules.filter((r) => !r.notChecked)
+  const ruleCtes = checked.map((r, i) => `rule_${i} AS (\n${renumbered(r.rule.code, i)}\n)`)
+  const found = checked.map(
+    (r, i) =>
+      `  SELECT '${r.rule.code}'::text AS rule_code, parcel_id, class_code, area_m2, share, facts, geom, severity_key FROM rule_${i}`,
+  )
+  const select = `SELECT f.rule_code, f.parcel_id, pa.parcel_no,
+         coalesce(s.class_severity ->> f.severity_key, s.severity) AS severity,
+         f.class_code, f.area_m2, f.share, f.facts, f.geom
+    FROM found f
+    JOIN parcel pa ON pa.id = f.parcel_id -- by primary key: estimates of CTE rows mean little
+    JOIN rule_settings s ON s.code = f.rule_code
+   ORDER BY s.sort, pa.parcel_no, f.class_code`
+  const text = `-- a check run (server/check/run.ts): $1 filing, $2 run, $3 layer versions, $4 rule settings
+WITH parcels AS MATERIALIZED (
+  SELECT id, parcel_no, geom_ea, area_m2, declared_area_m2 FROM parcel WHERE filing_id = $1
+),
+-- every feature of the layer versions in use that a parcel intersects: one GiST probe per parcel
+touching AS MATERIALIZED (
+  SELECT pa.id AS parcel_id, f.version_id, f.class_code, f.geom_ea
+    FROM parcels pa
+    JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)
+   WHERE f.version_id = ANY ($3::bigint[])
+),
+rule_settings AS (
+  SELECT * FROM jsonb_to_recordset($4::jsonb) AS s(code text, sort int, severity text, class_severity jsonb)
+),
+${ruleCtes.join(',\n')}${ruleCtes.length ? ',' : ''}
+found AS (
+${found.length ? found.join('\n  UNION ALL\n') : '  SELECT NULL::text AS rule_code, NULL::bigint AS parcel_id, NULL::text AS class_code, NULL::float8 AS area_m2, NULL::float8 AS share, NULL::jsonb AS facts, NULL::geometry AS geom, NULL::text AS severity_key WHERE false'}
+)${
+    store
+      ? `,
+stored AS (
+  INSERT INTO check_finding (run_id, rule_code, parcel_id, parcel_no, severity, class_code, area_m2, share, facts, geom)
+  SELECT $2, x.* FROM (${select}) x
+  RETURNING rule_code, severity
+)
+SELECT rule_code, severity, count(*)::int AS n FROM stored GROUP BY rule_code, severity`
+      : `
+SELECT $2::bigint AS run_id, x.* FROM (${select}) x`
+  }`
+  const versions = [...new Set(checked.flatMap((r) => (r.versionId === null ? [] : [r.versionId])))]
+  const settings = checked.map((r) => ({
+    code: r.rule.code,
+    sort: r.rule.sort,
+    severity: r.rule.severity,
+    class_severity: r.rule.classSeverity,
+  }))
+  const values: unknown[] = [null, null, versions, JSON.stringify(settings)]
+  for (const r of checked)
+    values.push(r.versionId, r.rule.classCodes, r.rule.toleranceM2, r.rule.toleranceRatio)
+  return { text, values }
 }
 
 /** Runs every rule on a filing's parcels (in the caller's transaction when given one); returns the run id. */
@@ -26,72 +128,68 @@ export async function runCheck(
   startedBy: number | null,
 ): Promise<number> {
   const started = performance.now()
+  const plan = await planRun(db)
+  // the run, and every rule's result ('clear' until its findings say 'hit'): the findings refer to it
   const { rows: runRows } = await db.query<{ id: number }>(
-    `INSERT INTO check_run (filing_id, trigger, started_by, parcel_count)
-     VALUES ($1, $2, $3, (SELECT count(*) FROM parcel WHERE filing_id = $1)) RETURNING id`,
-    [filingId, trigger, startedBy],
+    `WITH run AS (
+       INSERT INTO check_run (filing_id, trigger, started_by, parcel_count)
+       VALUES ($1, $2, $3, (SELECT count(*) FROM parcel WHERE filing_id = $1)) RETURNING id
+     ),
+     results AS (
+       INSERT INTO check_rule_result (run_id, rule_code, state, reason, layer_version_id, settings)
+       SELECT run.id, r.code, CASE WHEN r.reason IS NULL THEN 'clear' ELSE 'not_checked' END, r.reason,
+              r.version_id, r.settings
+         FROM run CROSS JOIN jsonb_to_recordset($4::jsonb) AS r(code text, reason text, version_id bigint, settings jsonb)
+     )
+     SELECT id FROM run`,
+    [
+      filingId,
+      trigger,
+      startedBy,
+      JSON.stringify(
+        plan.map((p) => ({
+          code: p.rule.code,
+          reason: p.notChecked,
+          version_id: p.notChecked ? null : p.versionId,
+          settings: p.rule,
+        })),
+      ),
+    ],
   )
   const runId = runRows[0]!.id
-  const [rules, versions] = await Promise.all([loadRules(db), currentVersions(db)])
+  const counts = new Map<string, number>()
   let worst: Severity | null = null
-  for (const rule of rules) {
-    const ruleStarted = performance.now()
-    const settings = JSON.stringify(rule)
-    const versionId = rule.layerKind ? (versions.get(rule.layerKind) ?? null) : null
-    const notChecked = !rule.enabled
-      ? 'rule_disabled'
-      : rule.layerKind && versionId === null
-        ? 'layer_missing'
-        : null
-    if (notChecked) {
-      await db.query(
-        `INSERT INTO check_rule_result (run_id, rule_code, state, reason, settings) VALUES ($1, $2, 'not_checked', $3, $4)`,
-        [runId, rule.code, notChecked, settings],
-      )
-      continue
-    }
-    const inserted = await db.query<{ severity: Severity }>(
-      `INSERT INTO check_finding (run_id, rule_code, parcel_id, parcel_no, severity, class_code, area_m2, share, facts, geom)
-       SELECT $6, $9, r.parcel_id, p.parcel_no,
-              coalesce($7::jsonb ->> r.severity_key, $8), r.class_code, r.area_m2, r.share, r.facts, r.geom
-         FROM (${ruleSql(rule.code)}) r
-         JOIN parcel p ON p.id = r.parcel_id
-        ORDER BY p.parcel_no, r.class_code
-       RETURNING severity`,
-      [
-        filingId,
-        versionId,
-        rule.classCodes,
-        rule.toleranceM2,
-        rule.toleranceRatio,
-        runId,
-        JSON.stringify(rule.classSeverity),
-        rule.severity,
-        rule.code,
-      ],
+  if (plan.some((p) => !p.notChecked)) {
+    const statement = runStatement(plan, true)
+    statement.values[0] = filingId
+    statement.values[1] = runId
+    // prepared: the statement changes only with the rules' SQL and which rules run
+    const name = `check_run_${crypto.createHash('sha1').update(statement.text).digest('hex').slice(0, 20)}`
+    const { rows } = await queryPrepared<{ rule_code: string; severity: Severity; n: number }>(
+      db,
+      name,
+      statement.text,
+      statement.values,
     )
-    for (const { severity } of inserted.rows) {
-      if (!worst || SEVERITY_RANK[severity] > SEVERITY_RANK[worst]) worst = severity
+    for (const r of rows) {
+      counts.set(r.rule_code, (counts.get(r.rule_code) ?? 0) + r.n)
+      if (!worst || SEVERITY_RANK[r.severity] > SEVERITY_RANK[worst]) worst = r.severity
     }
-    await db.query(
-      `INSERT INTO check_rule_result (run_id, rule_code, state, layer_version_id, settings, finding_count, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        runId,
-        rule.code,
-        inserted.rows.length ? 'hit' : 'clear',
-        versionId,
-        settings,
-        inserted.rows.length,
-        Math.round(performance.now() - ruleStarted),
-      ],
-    )
   }
-  await db.query(`UPDATE check_run SET finished_at = now(), worst = $2, duration_ms = $3 WHERE id = $1`, [
-    runId,
-    worst ?? 'clear',
-    Math.round(performance.now() - started),
-  ])
+  await db.query(
+    `WITH hits AS (
+       UPDATE check_rule_result rr SET state = 'hit', finding_count = h.n
+         FROM jsonb_to_recordset($4::jsonb) AS h(code text, n int)
+        WHERE rr.run_id = $1 AND rr.rule_code = h.code
+     )
+     UPDATE check_run SET finished_at = now(), worst = $2, duration_ms = $3 WHERE id = $1`,
+    [
+      runId,
+      worst ?? 'clear',
+      Math.round(performance.now() - started),
+      JSON.stringify([...counts].map(([code, n]) => ({ code, n }))),
+    ],
+  )
   return runId
 }
 

@@ -34,6 +34,24 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v)
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
 
 /**
+ * Runs `text` as a prepared statement named `name`: each connection parses and plans it once (the check
+ * run's statement, whose planning takes a few milliseconds, runs on every upload). `name` must be unique
+ * per text (a hash of it).
+ */
+export function queryPrepared<R extends pg.QueryResultRow = Row>(
+  db: Queryable,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult<R>> {
+  const config = { name, text, values }
+  // the database borrows a connection; a transaction's client is one
+  return 'withClient' in db
+    ? (db as Database).withClient((c) => c.query<R>(config))
+    : (db as unknown as pg.ClientBase).query<R>(config)
+}
+
+/**
  * A connection is worth keeping after a query error from the database itself (a constraint violation,
  * bad input); after anything else (socket closed, protocol error) it is discarded.
  */

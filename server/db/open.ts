@@ -7,6 +7,8 @@ export interface OpenOptions {
   /** A PostgreSQL server; without it the embedded database is used. */
   databaseUrl?: string | undefined
   poolSize?: number
+  /** max_parallel_workers_per_gather on the server's connections (default 0; the URL's own options win). */
+  parallelWorkers?: number
   /** Embedded database: data folder (omit for in-memory) and start options. */
   embedded?: Omit<EmbeddedOptions, 'progress'>
   progress?: (line: string) => void
@@ -18,7 +20,13 @@ export interface OpenOptions {
  */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(/[?&]options=/.test(options.databaseUrl)
+        ? {}
+        : { options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0}` }),
+    })
     pool.on('error', () => {}) // an idle client's socket error: the pool replaces the client
     return databaseFromPool(pool, {
       mode: 'server',

@@ -59,7 +59,10 @@ export function checkRoutes(db: Database): Router {
       })
       return run
     })
-    res.status(201).json({ report: await checkReport(db, id, runId) })
+    // the run's summary; the report is GET /api/filings/:id/check?run= (building it for a big filing takes
+    // as long as the check itself, and a client that only wants the outcome need not wait for it)
+    const [run] = await listRuns(db, id, runId)
+    res.status(201).location(`/api/filings/${id}/check?run=${runId}`).json({ run })
   })
 
   router.get('/filings/:id/check', requireLogin, async (req, res) => {

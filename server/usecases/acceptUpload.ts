@@ -30,15 +30,17 @@ export async function acceptUpload(
     if (!upload.ok) throw new AppError('upload.has_errors', 409, { id: uploadId, errors: upload.errorCount })
 
     const before = await tx.query<{ parcel_no: string }>(
-      'SELECT parcel_no FROM parcel WHERE filing_id = $1 ORDER BY parcel_no',
+      'DELETE FROM parcel WHERE filing_id = $1 RETURNING parcel_no',
       [filingId],
     )
-    await tx.query('DELETE FROM parcel WHERE filing_id = $1', [filingId])
     const inserted = await copyPreviewIntoParcels(tx, filingId, uploadId)
-    await tx.query(`UPDATE upload SET status = 'superseded' WHERE filing_id = $1 AND status = 'accepted'`, [
-      filingId,
-    ])
-    await tx.query(`UPDATE upload SET status = 'accepted', accepted_at = now() WHERE id = $1`, [uploadId])
+    // this upload is now the accepted one; the one accepted before is superseded
+    await tx.query(
+      `UPDATE upload SET status = CASE WHEN id = $2 THEN 'accepted' ELSE 'superseded' END,
+                         accepted_at = CASE WHEN id = $2 THEN now() ELSE accepted_at END
+        WHERE filing_id = $1 AND (id = $2 OR status = 'accepted')`,
+      [filingId, uploadId],
+    )
     await tx.query('UPDATE filing SET updated_at = now(), version = version + 1 WHERE id = $1', [filingId])
     await recordAudit(tx, {
       actorId: p.id,
@@ -46,7 +48,7 @@ export async function acceptUpload(
       action: 'parcels.imported',
       subjectType: 'filing',
       subjectId: filingId,
-      before: { parcels: before.rows.map((r) => r.parcel_no) },
+      before: { parcels: before.rows.map((r) => r.parcel_no).sort() },
       after: { uploadId, parcelCount: inserted },
       clientIp,
     })

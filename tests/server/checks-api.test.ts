@@ -53,10 +53,13 @@ describe(`server/check API (${backend()})`, () => {
   it('a check on demand stores a new run; the runs list and the diff between them answer', async () => {
     const before = (await clerk.get<{ runs: { id: number }[] }>(`/api/filings/${conflictId}/check/runs`)).body
       .runs
-    const res = await clerk.post<{ report: CheckReport }>(`/api/filings/${conflictId}/check`)
+    const res = await clerk.post<{ run: CheckReport['run'] }>(`/api/filings/${conflictId}/check`)
     expect(res.status).toBe(201)
-    expect(res.body.report.run.trigger).toBe('on_demand')
-    expect(res.body.report.run.startedBy).toContain('张敏')
+    expect(res.body.run.trigger).toBe('on_demand')
+    expect(res.body.run.startedBy).toContain('张敏')
+    expect(res.headers.get('location')).toBe(`/api/filings/${conflictId}/check?run=${res.body.run.id}`)
+    const report = await clerk.get<{ report: CheckReport }>(res.headers.get('location')!)
+    expect(report.body.report.run).toEqual(res.body.run)
     const after = (await clerk.get<{ runs: { id: number }[] }>(`/api/filings/${conflictId}/check/runs`)).body
       .runs
     expect(after).toHaveLength(before.length + 1)

@@ -70,11 +70,13 @@ export function useFilingCheck(filingId: () => number) {
     const mine = ++token
     const id = filingId()
     try {
-      const next = await runCheck(id)
-      const [nextRuns, nextOverlaps] = await Promise.all([
-        listCheckRuns(id).catch(() => [next.run]),
-        getCheckOverlaps(id, next.run.id).catch(() => null),
+      const run = await runCheck(id)
+      const [next, nextRuns, nextOverlaps] = await Promise.all([
+        getCheckReport(id, run.id),
+        listCheckRuns(id).catch(() => [run]),
+        getCheckOverlaps(id, run.id).catch(() => null),
       ])
+      if (!next) return null
       if (mine === token) {
         report.value = next
         runs.value = nextRuns

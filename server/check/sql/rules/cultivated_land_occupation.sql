@@ -1,24 +1,18 @@
 -- cultivated_land_occupation: cultivated land (耕地) each parcel occupies, per land class (0101 paddy,
 -- 0102 irrigated, 0103 dry land). The total is what the county must compensate (耕地占补平衡).
 --
--- Parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel and class.
+-- Relations, parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel and class.
 WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
-parcels AS NOT MATERIALIZED (
-  SELECT p.id, p.geom_ea, p.area_m2
-    FROM parcel p, params
-   WHERE p.filing_id = params.filing_id
-),
 pieces AS MATERIALIZED (
-  SELECT pa.id AS parcel_id, f.class_code,
-         ST_CollectionExtract(ST_Intersection(pa.geom_ea, f.geom_ea), 3) AS g
-    FROM parcels pa
-    JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)
-    CROSS JOIN params
-   WHERE f.version_id = params.layer_version_id
-     AND (params.class_codes IS NULL OR f.class_code = ANY (params.class_codes))
+  SELECT t.parcel_id, t.class_code, ST_CollectionExtract(ST_Intersection(pa.geom_ea, t.geom_ea), 3) AS g
+    FROM touching t
+    JOIN parcels pa ON pa.id = t.parcel_id
+   CROSS JOIN params
+   WHERE t.version_id = params.layer_version_id
+     AND (params.class_codes IS NULL OR t.class_code = ANY (params.class_codes))
 ),
 per_class AS (
   SELECT parcel_id, class_code, sum(ST_Area(g)) AS area_m2, ST_Collect(g) AS g

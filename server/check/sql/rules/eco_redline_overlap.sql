@@ -1,30 +1,19 @@
 -- eco_redline_overlap: how much of each parcel lies inside the ecological protection red line (生态保护红线).
 -- Any real overlap blocks: no development is allowed inside the red line.
 --
--- Parameters (every rule takes the same five; run by hand with
---   PREPARE r AS <this file>; EXECUTE r(<filing id>, <layer version id>, NULL, 1, 0);):
---   $1 filing id, $2 layer version id, $3 class codes that count (NULL: all),
---   $4 tolerance in m² (smaller overlaps are digitising noise), $5 tolerance as a share of the parcel.
--- Returns one row per parcel that overlaps: parcel_id, class_code, area_m2, share, facts, geom (the
--- overlap shape in EPSG:4490), severity_key (NULL: the rule's severity).
--- Areas are planar in the equal-area projection (geom_ea, SRID 990001) = ellipsoidal areas.
+-- Relations, parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel.
 WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
-parcels AS NOT MATERIALIZED (
-  SELECT p.id, p.geom_ea, p.area_m2
-    FROM parcel p, params
-   WHERE p.filing_id = params.filing_id
-),
--- every red-line area a parcel touches (GiST prefilter on the bounding boxes), clipped to the parcel
+-- every red-line area a parcel touches, clipped to the parcel
 pieces AS MATERIALIZED (
-  SELECT pa.id AS parcel_id, ST_CollectionExtract(ST_Intersection(pa.geom_ea, f.geom_ea), 3) AS g
-    FROM parcels pa
-    JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)
-    CROSS JOIN params
-   WHERE f.version_id = params.layer_version_id
-     AND (params.class_codes IS NULL OR f.class_code = ANY (params.class_codes))
+  SELECT t.parcel_id, ST_CollectionExtract(ST_Intersection(pa.geom_ea, t.geom_ea), 3) AS g
+    FROM touching t
+    JOIN parcels pa ON pa.id = t.parcel_id
+   CROSS JOIN params
+   WHERE t.version_id = params.layer_version_id
+     AND (params.class_codes IS NULL OR t.class_code = ANY (params.class_codes))
 ),
 -- red-line areas do not overlap each other, so a parcel's overlap is the sum of its pieces
 per_parcel AS (

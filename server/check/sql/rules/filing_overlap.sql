@@ -3,16 +3,12 @@
 -- still under way it warns. Drafts of other counties are private and rejected or withdrawn filings are
 -- over, so neither counts.
 --
--- Parameters and result columns: see permanent_farmland_overlap.sql ($2 and $3 are not used).
+-- Relations, parameters and result columns: see permanent_farmland_overlap.sql ($2 and $3 are not used:
+-- the other parcels come from the parcel table).
 -- One row per parcel and other filing.
 WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
-),
-parcels AS NOT MATERIALIZED (
-  SELECT p.id, p.geom_ea, p.area_m2
-    FROM parcel p, params
-   WHERE p.filing_id = params.filing_id
 ),
 pieces AS MATERIALIZED (
   SELECT pa.id AS parcel_id, o.filing_id AS other_filing_id,

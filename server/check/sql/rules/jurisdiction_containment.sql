@@ -1,8 +1,8 @@
 -- jurisdiction_containment: the part of each parcel outside the filing county's boundary (行政区划).
 -- A county may only file parcels inside its own boundary: any real part outside blocks.
 --
--- Parameters and result columns: see permanent_farmland_overlap.sql ($2 and $3 are not used: the
--- boundary comes from the jurisdiction table).
+-- Relations, parameters and result columns: see permanent_farmland_overlap.sql ($2 and $3 are not used:
+-- the boundary comes from the jurisdiction table).
 WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
@@ -17,11 +17,9 @@ county AS (
 outside AS MATERIALIZED (
   SELECT p.id AS parcel_id, p.area_m2 AS parcel_area, c.code,
          ST_CollectionExtract(ST_Difference(p.geom_ea, c.boundary_ea), 3) AS g
-    FROM parcel p
+    FROM parcels p
     CROSS JOIN county c
-    CROSS JOIN params
-   WHERE p.filing_id = params.filing_id
-     AND NOT ST_Within(p.geom_ea, c.boundary_ea)
+   WHERE NOT ST_Within(p.geom_ea, c.boundary_ea)
 )
 SELECT o.parcel_id,
        NULL::text AS class_code,

@@ -3,37 +3,43 @@
 -- zone covers ('outside': the plan says nothing there, so building needs a plan adjustment).
 -- Severity per zone comes from the rule's class_severity (040 blocks, 020/030 warn, 010 informs).
 --
--- Parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel and zone code.
+-- Relations, parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel and
+-- zone code, and one per parcel for the uncovered part.
 WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
-parcels AS NOT MATERIALIZED (
-  SELECT p.id, p.geom_ea, p.area_m2
-    FROM parcel p, params
-   WHERE p.filing_id = params.filing_id
-),
 pieces AS MATERIALIZED (
-  SELECT pa.id AS parcel_id, f.class_code, f.geom_ea AS zone,
-         ST_CollectionExtract(ST_Intersection(pa.geom_ea, f.geom_ea), 3) AS g
-    FROM parcels pa
-    JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)
-    CROSS JOIN params
-   WHERE f.version_id = params.layer_version_id
-     AND (params.class_codes IS NULL OR f.class_code = ANY (params.class_codes))
+  SELECT t.parcel_id, t.class_code, ST_CollectionExtract(ST_Intersection(pa.geom_ea, t.geom_ea), 3) AS g
+    FROM touching t
+    JOIN parcels pa ON pa.id = t.parcel_id
+   CROSS JOIN params
+   WHERE t.version_id = params.layer_version_id
+     AND (params.class_codes IS NULL OR t.class_code = ANY (params.class_codes))
 ),
 per_zone AS (
   SELECT parcel_id, class_code, sum(ST_Area(g)) AS area_m2, ST_Collect(g) AS g
     FROM pieces
    GROUP BY parcel_id, class_code
 ),
--- what no zone covers: the parcel minus every zone it touches
+-- the part of each parcel the zones cover: its one piece, or the union of its pieces (zones may overlap)
+covered AS MATERIALIZED (
+  SELECT parcel_id, CASE WHEN count(*) = 1 THEN ST_Collect(g) ELSE ST_UnaryUnion(ST_Collect(g)) END AS g
+    FROM pieces
+   GROUP BY parcel_id
+),
+-- what no zone covers: the whole parcel when no zone touches it, else the parcel minus the covered part,
+-- computed only where more than the tolerances is left (most parcels lie wholly inside zones)
 uncovered AS MATERIALIZED (
   SELECT pa.id AS parcel_id,
-         ST_CollectionExtract(
-           CASE WHEN z.zones IS NULL THEN pa.geom_ea ELSE ST_Difference(pa.geom_ea, z.zones) END, 3) AS g
+         CASE WHEN c.parcel_id IS NULL THEN pa.geom_ea
+              ELSE ST_CollectionExtract(ST_Difference(pa.geom_ea, c.g), 3) END AS g
     FROM parcels pa
-    LEFT JOIN (SELECT parcel_id, ST_Union(zone) AS zones FROM pieces GROUP BY parcel_id) z ON z.parcel_id = pa.id
+    LEFT JOIN covered c ON c.parcel_id = pa.id
+   CROSS JOIN params
+   WHERE c.parcel_id IS NULL
+      OR (ST_Area(pa.geom_ea) - ST_Area(c.g) > params.tolerance_m2
+          AND ST_Area(pa.geom_ea) - ST_Area(c.g) > params.tolerance_ratio * pa.area_m2)
 ),
 rows AS (
   SELECT parcel_id, class_code, area_m2, g, class_code AS severity_key FROM per_zone

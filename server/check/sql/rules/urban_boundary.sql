@@ -1,32 +1,39 @@
 -- urban_boundary: the part of each parcel outside the urban development boundary (城镇开发边界), with its
 -- share of the parcel. Inside the boundary nothing is reported.
 --
--- Parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel reaching outside.
+-- Relations, parameters and result columns: see permanent_farmland_overlap.sql. One row per parcel
+-- reaching outside.
 WITH params AS NOT MATERIALIZED (
   SELECT $1::bigint AS filing_id, $2::bigint AS layer_version_id, $3::text[] AS class_codes,
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
-parcels AS NOT MATERIALIZED (
-  SELECT p.id, p.geom_ea, p.area_m2
-    FROM parcel p, params
-   WHERE p.filing_id = params.filing_id
+-- the boundary areas each parcel touches, clipped to the parcel
+pieces AS (
+  SELECT t.parcel_id, ST_CollectionExtract(ST_Intersection(pa.geom_ea, t.geom_ea), 3) AS g
+    FROM touching t
+    JOIN parcels pa ON pa.id = t.parcel_id
+   CROSS JOIN params
+   WHERE t.version_id = params.layer_version_id
+     AND (params.class_codes IS NULL OR t.class_code = ANY (params.class_codes))
 ),
--- the boundary areas each parcel touches, merged
-inside AS (
-  SELECT pa.id AS parcel_id, ST_Union(f.geom_ea) AS boundary
-    FROM parcels pa
-    JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)
-    CROSS JOIN params
-   WHERE f.version_id = params.layer_version_id
-     AND (params.class_codes IS NULL OR f.class_code = ANY (params.class_codes))
-   GROUP BY pa.id
+-- the part of each parcel inside: its one piece, or the union of its pieces
+inside AS MATERIALIZED (
+  SELECT parcel_id, CASE WHEN count(*) = 1 THEN ST_Collect(g) ELSE ST_UnaryUnion(ST_Collect(g)) END AS g
+    FROM pieces
+   GROUP BY parcel_id
 ),
+-- the whole parcel when no boundary area touches it, else the parcel minus the inside part, computed
+-- only where more than the tolerances is left outside
 outside AS MATERIALIZED (
   SELECT pa.id AS parcel_id, pa.area_m2 AS parcel_area,
-         ST_CollectionExtract(
-           CASE WHEN i.boundary IS NULL THEN pa.geom_ea ELSE ST_Difference(pa.geom_ea, i.boundary) END, 3) AS g
+         CASE WHEN i.parcel_id IS NULL THEN pa.geom_ea
+              ELSE ST_CollectionExtract(ST_Difference(pa.geom_ea, i.g), 3) END AS g
     FROM parcels pa
     LEFT JOIN inside i ON i.parcel_id = pa.id
+   CROSS JOIN params
+   WHERE i.parcel_id IS NULL
+      OR (ST_Area(pa.geom_ea) - ST_Area(i.g) > params.tolerance_m2
+          AND ST_Area(pa.geom_ea) - ST_Area(i.g) > params.tolerance_ratio * pa.area_m2)
 )
 SELECT o.parcel_id,
        NULL::text AS class_code,
