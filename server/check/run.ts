@@ -120,6 +120,33 @@ SELECT $2::bigint AS run_id, x.* FROM (${select}) x`
   return { text, values }
 }
 
+/** A value as an SQL literal (for the script `landuse rules sql` prints). */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL'
+  if (typeof value === 'number') return String(value)
+  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]`
+  return `'${String(value).replace(/'/g, "''")}'`
+}
+
+/**
+ * What a check run of filing `filingId` would execute now, as a script to run or EXPLAIN by hand
+ * (`landuse rules sql`): the read-only statement prepared as `check_findings`, then executed with the
+ * current rules' values. It answers the findings instead of storing them.
+ */
+export function runScript(plan: PlannedRule[], filingId: number): string {
+  const { text, values } = runStatement(plan, false)
+  values[0] = filingId
+  const args = values.map((v, i) => (i === 2 ? `${literal(v)}::bigint[]` : literal(v)))
+  const skipped = plan.filter((p) => p.notChecked).map((p) => `--   ${p.rule.code}: ${p.notChecked}`)
+  return [
+    ...(skipped.length ? ['-- not checked:', ...skipped] : []),
+    `PREPARE check_findings AS\n${text};`,
+    `EXECUTE check_findings(${args.join(', ')});`,
+    'DEALLOCATE check_findings;',
+    '',
+  ].join('\n')
+}
+
 /** Runs every rule on a filing's parcels (in the caller's transaction when given one); returns the run id. */
 export async function runCheck(
   db: Queryable,

@@ -1,6 +1,7 @@
 /**
- * `landuse check` (a county's pre-check of a file: nothing is stored) and `landuse rules list|set`
- * (the rules' configuration: switch a rule off, re-tune its severity or tolerances).
+ * `landuse check` (a county's pre-check of a file: nothing is stored) and `landuse rules list|set|sql`
+ * (the rules' configuration: switch a rule off, re-tune its severity or tolerances; the statement a run
+ * executes).
  */
 import { Option, type Command } from 'commander'
 import type { Database } from '../db/database'
@@ -9,6 +10,7 @@ import { DEFAULT_READ_LIMITS } from '../../gis/formats/types'
 import { CRS_REGISTRY } from '../../gis/crs'
 import { UnreadableUpload } from '../../gis/findings'
 import { loadRules } from '../check/rules'
+import { planRun, runScript } from '../check/run'
 import { recordAudit } from '../repositories/audit'
 import { precheckFiles, UnknownCounty } from '../usecases/precheckFiles'
 import { inputFiles, ParcelsUsageError } from './parcels'
@@ -144,6 +146,20 @@ export function registerCheckCommands(program: Command, withDatabase: WithDataba
               ].join('\t'),
             )
           }
+      }),
+    )
+  rules
+    .command('sql')
+    .description(
+      'print the statement a check run executes now (the enabled rules composed), prepared and executed for --filing: run it with psql, or EXPLAIN it',
+    )
+    .option('--filing <id>', 'the filing whose parcels it checks', '0')
+    .action((opts: { filing: string }) =>
+      withDatabase(async (db) => {
+        const filing = Number(opts.filing)
+        if (!Number.isSafeInteger(filing) || filing < 0)
+          throw new ParcelsUsageError(`--filing ${opts.filing}: give a filing id`)
+        process.stdout.write(runScript(await planRun(db), filing))
       }),
     )
   rules

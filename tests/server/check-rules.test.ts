@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database'
-import { runCheck } from '../../server/check/run'
+import { planRun, runCheck, runScript } from '../../server/check/run'
 import { checkReport, type CheckReport, type FindingDto } from '../../server/check/report'
 import { diffRuns } from '../../server/check/diff'
 import { transformer } from '../../gis/crs'
@@ -110,9 +110,15 @@ describe(`server/check rules on hand-made geometry (${backend()})`, () => {
       { classCode: '010', ring: rect(0, 400, 60, 100) },
       { classCode: '040', ring: rect(60, 400, 20, 100) },
       // 80..100 m: no zone at all
+      // two zones drawn over each other: 60 % of parcel I is covered twice, 40 % not at all
+      { classCode: '010', ring: rect(0, 1400, 60, 100) },
+      { classCode: '020', ring: rect(0, 1400, 60, 100) },
     ])
     await layer('eco_redline', 'fixture-1', [{ classCode: null, ring: rect(75, 600, 100, 100) }])
-    await layer('urban_boundary', 'fixture-1', [{ classCode: null, ring: rect(-1000, 800, 1070, 1000) }])
+    await layer('urban_boundary', 'fixture-1', [
+      { classCode: null, ring: rect(-1000, 800, 1070, 1000) },
+      { classCode: null, ring: rect(0, 1400, 70, 100) }, // over the first: parcel I is 70 % inside both
+    ])
 
     filingId = await newFiling()
     await addParcel(filingId, 'A-farmland-half', rect(0, 0, 100, 100))
@@ -123,6 +129,7 @@ describe(`server/check rules on hand-made geometry (${backend()})`, () => {
     await addParcel(filingId, 'F-declared-5pct-over', rect(0, 1000, 100, 100), 10_500)
     await addParcel(filingId, 'G-declared-within', rect(0, 1200, 100, 100), 9_995)
     await addParcel(filingId, 'H-farmland-sliver', rect(250, -0.005, 100, 100)) // 0.5 m² on the farmland
+    await addParcel(filingId, 'I-overlapping-areas', rect(0, 1400, 100, 100))
     const run = await runCheck(db, filingId, 'on_demand', clerk)
     report = (await checkReport(db, filingId, run))!
   })
@@ -177,10 +184,20 @@ describe(`server/check rules on hand-made geometry (${backend()})`, () => {
     expect(zone('040').share).toBeCloseTo(0.2, 6)
     expect(zone(null).share).toBeCloseTo(0.2, 6)
     expect(zone(null).className?.en).toBe('area outside every control zone')
-    expect(report.totals.planningByZone).toMatchObject({
-      '010': zone('010').areaM2,
-      '040': zone('040').areaM2,
-    })
+    const total = (code: string) =>
+      findings('planning_zone')
+        .filter((f) => f.classCode === code)
+        .reduce((n, f) => n + f.areaM2!, 0)
+    expect(report.totals.planningByZone['010']).toBeCloseTo(total('010'), 1)
+    expect(report.totals.planningByZone['040']).toBeCloseTo(zone('040').areaM2!, 2)
+  })
+
+  it('zones or boundary areas drawn over each other count once: 40 % of a parcel under two overlapping zones is uncovered, 30 % outside two overlapping boundary areas', () => {
+    const uncovered = findings('planning_zone', 'I-overlapping-areas').find((f) => f.classCode === null)
+    expect(uncovered).toMatchObject({ severity: 'warn' })
+    expect(uncovered!.share).toBeCloseTo(0.4, 6)
+    const [outside] = findings('urban_boundary', 'I-overlapping-areas')
+    expect(outside!.share).toBeCloseTo(0.3, 6)
   })
 
   it('a parcel a quarter inside the ecological red line is blocked with 25 % of its area', () => {
@@ -216,6 +233,30 @@ describe(`server/check rules on hand-made geometry (${backend()})`, () => {
       expect(r.srid).toBe(4490)
       expect(r.diff).toBeLessThan(1e-4)
     }
+  })
+
+  it('`landuse rules sql` prints the statement a run executes: run by hand, it finds what the run stored', async () => {
+    const script = runScript(await planRun(db), filingId)
+    const results = (await db.query(script)) as unknown as { command: string; rows: Row[] }[]
+    type Row = {
+      rule_code: string
+      parcel_no: string
+      class_code: string | null
+      severity: string
+      area_m2: number
+    }
+    const key = (r: Row) =>
+      `${r.rule_code}|${r.parcel_no}|${r.class_code}|${r.severity}|${r.area_m2.toFixed(3)}`
+    const byHand = results
+      .find((r) => r.command === 'SELECT')! // PREPARE, EXECUTE (tagged with what it ran), DEALLOCATE
+      .rows.map(key)
+      .sort()
+    const { rows: stored } = await db.query<Row>(
+      'SELECT rule_code, parcel_no, class_code, severity, area_m2 FROM check_finding WHERE run_id = $1',
+      [report.run.id],
+    )
+    expect(byHand.length).toBeGreaterThan(10)
+    expect(byHand).toEqual(stored.map(key).sort())
   })
 
   it('a parcel across the county border is blocked with the area outside', async () => {
