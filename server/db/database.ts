@@ -34,9 +34,16 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v)
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
 
 /**
- * Runs `text` as a prepared statement named `name`: each connection parses and plans it once (the check
- * run's statement, whose planning takes a few milliseconds, runs on every upload). `name` must be unique
- * per text (a hash of it).
+ * A tag per client object: the embedded database is one PostgreSQL session behind its socket, shared by
+ * every client that connects to it, so a statement prepared by one client exists for the next one too.
+ */
+const clientTags = new WeakMap<object, string>()
+let nextClientTag = 0
+
+/**
+ * Runs `text` as a prepared statement: each connection parses and plans it once (the check run's
+ * statement, whose planning takes a few milliseconds, runs on every upload). `name` must be unique per
+ * text (a hash of it); the statement is prepared under `name` and a tag of the client.
  */
 export function queryPrepared<R extends pg.QueryResultRow = Row>(
   db: Queryable,
@@ -44,11 +51,13 @@ export function queryPrepared<R extends pg.QueryResultRow = Row>(
   text: string,
   values: unknown[],
 ): Promise<pg.QueryResult<R>> {
-  const config = { name, text, values }
+  const run = (client: pg.ClientBase) => {
+    let tag = clientTags.get(client)
+    if (tag === undefined) clientTags.set(client, (tag = `${process.pid}_${nextClientTag++}`))
+    return client.query<R>({ name: `${name}_${tag}`, text, values })
+  }
   // the database borrows a connection; a transaction's client is one
-  return 'withClient' in db
-    ? (db as Database).withClient((c) => c.query<R>(config))
-    : (db as unknown as pg.ClientBase).query<R>(config)
+  return 'withClient' in db ? (db as Database).withClient(run) : run(db as unknown as pg.ClientBase)
 }
 
 /**

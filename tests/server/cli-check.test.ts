@@ -111,7 +111,9 @@ describe(`bin/landuse check and rules (${backend()})`, () => {
     expect(r.rules.find((x) => x.code === 'permanent_farmland_overlap')!.state).toBe('not_checked')
     expect((await landuse(['rules', 'set', 'no_such_rule', '--enabled', 'true'])).code).toBe(2)
     expect((await landuse(['rules', 'set', 'planning_zone', '--tolerance-m2', 'lots'])).code).toBe(2)
-    // the statement a run executes now leaves the switched-off rule out and says so
+  })
+
+  it('rules sql prints the statement a run executes now, without the rule switched off above', async () => {
     const sql = await landuse(['rules', 'sql', '--filing', '7'])
     expect(sql.code, sql.stderr).toBe(0)
     expect(sql.stdout).toMatch(/^-- not checked:\n--   permanent_farmland_overlap: rule_disabled\n/)

@@ -221,6 +221,14 @@ describe(`server/workflow (${backend()})`, () => {
     await expect(db.query(`UPDATE parcel SET name = 'x' WHERE filing_id = $1`, [id])).rejects.toThrow(
       /frozen/,
     )
+    await expect(db.query(`DELETE FROM parcel WHERE filing_id = $1`, [id])).rejects.toThrow(/frozen/)
+    await expect(
+      db.query(
+        `INSERT INTO parcel (filing_id, parcel_no, geom, source_geom)
+         SELECT filing_id, parcel_no || '-copy', geom, source_geom FROM parcel WHERE filing_id = $1`,
+        [id],
+      ),
+    ).rejects.toThrow(/frozen/)
     await expect(db.query(`UPDATE filing SET title = 'x' WHERE id = $1`, [id])).rejects.toThrow(/frozen/)
 
     // the county got the decision in its inbox
