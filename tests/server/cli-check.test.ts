@@ -116,7 +116,7 @@ describe(`bin/landuse check and rules (${backend()})`, () => {
   it('rules sql prints the statement a run executes now, without the rule switched off above', async () => {
     const sql = await landuse(['rules', 'sql', '--filing', '7'])
     expect(sql.code, sql.stderr).toBe(0)
-    expect(sql.stdout).toMatch(/^-- not checked:\n--   permanent_farmland_overlap: rule_disabled\n/)
+    expect(sql.stdout).toMatch(/^-- not checked:\n-- {3}permanent_farmland_overlap: rule_disabled\n/)
     expect(sql.stdout).toContain('PREPARE check_findings AS')
     expect(sql.stdout).toContain('EXECUTE check_findings(7, NULL, ARRAY[')
     expect(sql.stdout).toContain('-- planning_zone:')
