@@ -568,6 +568,9 @@ async function importFrom(
     })
     return { version: (await findLayerVersion(tx, kind, { id: versionId }))!, summary }
   })
+  // fresh statistics after a bulk load, as PostgreSQL's documentation advises: the embedded database
+  // has no autovacuum, and a server's may not have run yet when the first check plans its overlay
+  await db.query('ANALYZE reference_feature')
   // about the whole file first, then feature by feature
   const sorted = findings.done().sort((a, b) => (a.featureIndex ?? -1) - (b.featureIndex ?? -1))
   return { ...outcome, findings: sorted }

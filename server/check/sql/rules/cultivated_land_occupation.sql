@@ -7,27 +7,26 @@ WITH params AS NOT MATERIALIZED (
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
 pieces AS MATERIALIZED (
-  SELECT t.parcel_id, t.class_code, ST_CollectionExtract(ST_Intersection(pa.geom_ea, t.geom_ea), 3) AS g
+  SELECT t.parcel_id, t.parcel_area, t.class_code,
+         ST_CollectionExtract(ST_Intersection(t.parcel_geom, t.geom_ea), 3) AS g
     FROM touching t
-    JOIN parcels pa ON pa.id = t.parcel_id
    CROSS JOIN params
    WHERE t.version_id = params.layer_version_id
      AND (params.class_codes IS NULL OR t.class_code = ANY (params.class_codes))
 ),
-per_class AS (
-  SELECT parcel_id, class_code, sum(ST_Area(g)) AS area_m2, ST_Collect(g) AS g
+per_class AS MATERIALIZED (
+  SELECT parcel_id, class_code, min(parcel_area) AS parcel_area, sum(ST_Area(g)) AS area_m2, ST_Collect(g) AS g
     FROM pieces
    GROUP BY parcel_id, class_code
 )
 SELECT pc.parcel_id,
        pc.class_code,
        pc.area_m2,
-       pc.area_m2 / nullif(pa.area_m2, 0) AS share,
+       pc.area_m2 / nullif(pc.parcel_area, 0) AS share,
        '{}'::jsonb AS facts,
        ST_Multi(ST_CollectionExtract(ST_Transform(pc.g, 4490), 3)) AS geom,
        pc.class_code AS severity_key
   FROM per_class pc
-  JOIN parcels pa ON pa.id = pc.parcel_id
  CROSS JOIN params
  WHERE pc.area_m2 > params.tolerance_m2
-   AND pc.area_m2 > params.tolerance_ratio * pa.area_m2
+   AND pc.area_m2 > params.tolerance_ratio * pc.parcel_area

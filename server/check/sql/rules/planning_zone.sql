@@ -10,15 +10,15 @@ WITH params AS NOT MATERIALIZED (
          $4::float8 AS tolerance_m2, $5::float8 AS tolerance_ratio
 ),
 pieces AS MATERIALIZED (
-  SELECT t.parcel_id, t.class_code, ST_CollectionExtract(ST_Intersection(pa.geom_ea, t.geom_ea), 3) AS g
+  SELECT t.parcel_id, t.parcel_area, t.class_code,
+         ST_CollectionExtract(ST_Intersection(t.parcel_geom, t.geom_ea), 3) AS g
     FROM touching t
-    JOIN parcels pa ON pa.id = t.parcel_id
    CROSS JOIN params
    WHERE t.version_id = params.layer_version_id
      AND (params.class_codes IS NULL OR t.class_code = ANY (params.class_codes))
 ),
-per_zone AS (
-  SELECT parcel_id, class_code, sum(ST_Area(g)) AS area_m2, ST_Collect(g) AS g
+per_zone AS MATERIALIZED (
+  SELECT parcel_id, class_code, min(parcel_area) AS parcel_area, sum(ST_Area(g)) AS area_m2, ST_Collect(g) AS g
     FROM pieces
    GROUP BY parcel_id, class_code
 ),
@@ -31,7 +31,7 @@ covered AS MATERIALIZED (
 -- what no zone covers: the whole parcel when no zone touches it, else the parcel minus the covered part,
 -- computed only where more than the tolerances is left (most parcels lie wholly inside zones)
 uncovered AS MATERIALIZED (
-  SELECT pa.id AS parcel_id,
+  SELECT pa.id AS parcel_id, pa.area_m2 AS parcel_area,
          CASE WHEN c.parcel_id IS NULL THEN pa.geom_ea
               ELSE ST_CollectionExtract(ST_Difference(pa.geom_ea, c.g), 3) END AS g
     FROM parcels pa
@@ -42,19 +42,18 @@ uncovered AS MATERIALIZED (
           AND ST_Area(pa.geom_ea) - ST_Area(c.g) > params.tolerance_ratio * pa.area_m2)
 ),
 rows AS (
-  SELECT parcel_id, class_code, area_m2, g, class_code AS severity_key FROM per_zone
+  SELECT parcel_id, parcel_area, class_code, area_m2, g, class_code AS severity_key FROM per_zone
   UNION ALL
-  SELECT parcel_id, NULL, ST_Area(g), g, 'outside' FROM uncovered WHERE NOT ST_IsEmpty(g)
+  SELECT parcel_id, parcel_area, NULL, ST_Area(g), g, 'outside' FROM uncovered WHERE NOT ST_IsEmpty(g)
 )
 SELECT r.parcel_id,
        r.class_code,
        r.area_m2,
-       r.area_m2 / nullif(pa.area_m2, 0) AS share,
+       r.area_m2 / nullif(r.parcel_area, 0) AS share,
        '{}'::jsonb AS facts,
        ST_Multi(ST_CollectionExtract(ST_Transform(r.g, 4490), 3)) AS geom,
        r.severity_key
   FROM rows r
-  JOIN parcels pa ON pa.id = r.parcel_id
  CROSS JOIN params
  WHERE r.area_m2 > params.tolerance_m2
-   AND r.area_m2 > params.tolerance_ratio * pa.area_m2
+   AND r.area_m2 > params.tolerance_ratio * r.parcel_area

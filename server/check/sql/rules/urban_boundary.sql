@@ -9,9 +9,8 @@ WITH params AS NOT MATERIALIZED (
 ),
 -- the boundary areas each parcel touches, clipped to the parcel
 pieces AS (
-  SELECT t.parcel_id, ST_CollectionExtract(ST_Intersection(pa.geom_ea, t.geom_ea), 3) AS g
+  SELECT t.parcel_id, ST_CollectionExtract(ST_Intersection(t.parcel_geom, t.geom_ea), 3) AS g
     FROM touching t
-    JOIN parcels pa ON pa.id = t.parcel_id
    CROSS JOIN params
    WHERE t.version_id = params.layer_version_id
      AND (params.class_codes IS NULL OR t.class_code = ANY (params.class_codes))
