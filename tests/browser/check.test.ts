@@ -29,7 +29,7 @@ describe.skipIf(!chromium)(`browser/check (${backend()})`, () => {
     await db?.close()
   })
 
-  it('the sample draft on permanent farmland shows its blocking findings on the map, hatched red, and its printable report has a map image', async () => {
+  it('the sample draft on permanent farmland shows its blocking findings on the map, hatched red, keeps them when checked again, and its printable report has a map image', async () => {
     const { rows } = await db.query<{ id: number }>(
       `SELECT id FROM filing WHERE status = 'draft' AND notes LIKE '%永久基本农田%' LIMIT 1`,
     )
@@ -77,6 +77,15 @@ describe.skipIf(!chromium)(`browser/check (${backend()})`, () => {
       if (r > 150 && g < 110 && b < 110) red++
     }
     expect(red).toBeGreaterThan(20)
+
+    // checking again stores a new run (POST answers its summary; the panel fetches its report) and shows it
+    const firstRun = Number(await panel.getAttribute('data-run-id'))
+    await page.locator('[data-testid=check-rerun]').click()
+    await expect
+      .poll(async () => Number(await panel.getAttribute('data-run-id')), { timeout: 30_000 })
+      .toBeGreaterThan(firstRun)
+    expect(await panel.getAttribute('data-worst')).toBe('block')
+    expect(await blocking.count()).toBeGreaterThan(0)
 
     // the printable report renders its map image
     await page.goto(`${system.url}/filings/${filingId}/report`)
