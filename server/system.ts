@@ -30,6 +30,7 @@ export async function prepareDatabase(
     databaseUrl: config.databaseUrl,
     poolSize: config.dbPoolSize,
     parallelWorkers: config.dbParallelWorkers,
+    jit: config.dbJit,
     embedded: { dataDir: config.dataDir },
     progress: log,
   })

@@ -9,6 +9,8 @@ export interface OpenOptions {
   poolSize?: number
   /** max_parallel_workers_per_gather on the server's connections (default 0; the URL's own options win). */
   parallelWorkers?: number
+  /** jit on the server's connections (default off; the URL's own options win). */
+  jit?: boolean
   /** Embedded database: data folder (omit for in-memory) and start options. */
   embedded?: Omit<EmbeddedOptions, 'progress'>
   progress?: (line: string) => void
@@ -25,7 +27,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       max: options.poolSize ?? 10,
       ...(/[?&]options=/.test(options.databaseUrl)
         ? {}
-        : { options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0}` }),
+        : {
+            options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0} -c jit=${options.jit ? 'on' : 'off'}`,
+          }),
     })
     pool.on('error', () => {}) // an idle client's socket error: the pool replaces the client
     return databaseFromPool(pool, {
