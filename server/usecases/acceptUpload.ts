@@ -42,6 +42,9 @@ export async function acceptUpload(
       [filingId, uploadId],
     )
     await tx.query('UPDATE filing SET updated_at = now(), version = version + 1 WHERE id = $1', [filingId])
+    // the parcels changed: check them now, in the same transaction (a failing check fails the import);
+    // before the audit event, whose hash chain holds a lock until the commit
+    await runCheck(tx, filingId, 'upload_accepted', p.id)
     await recordAudit(tx, {
       actorId: p.id,
       actorRole: p.role,
@@ -52,8 +55,6 @@ export async function acceptUpload(
       after: { uploadId, parcelCount: inserted },
       clientIp,
     })
-    // the parcels changed: check them now, in the same transaction (a failing check fails the import)
-    await runCheck(tx, filingId, 'upload_accepted', p.id)
   })
   return (await findVisibleFiling(db, p, filingId))!
 }
