@@ -12,7 +12,6 @@ import { editableFiling, visibleFilingOr404 } from '../usecases/filingAccess'
 import { receiveUpload, type UploadLimits } from '../usecases/receiveUpload'
 import { acceptUpload } from '../usecases/acceptUpload'
 import { findUpload, listUploads, previewParcelsGeoJson } from '../repositories/uploads'
-import { filingParcelsGeoJson } from '../repositories/filings'
 
 const NewFiling = z.object({
   title: z.string().trim().min(1).max(200),
@@ -158,10 +157,8 @@ export function uploadRoutes(db: Database, config: Config): Router {
 
   router.post('/filings/:id/uploads/:uploadId/accept', requireLogin, async (req, res) => {
     const { id, uploadId } = parseInput(Ids, req.params)
-    const filing = await acceptUpload(db, principalOf(req), id, uploadId!, req.ip)
-    res
-      .type('application/json')
-      .send(`{"filing":${JSON.stringify(filing)},"parcels":${await filingParcelsGeoJson(db, id)}}`)
+    const { filing, parcels } = await acceptUpload(db, principalOf(req), id, uploadId!, req.ip)
+    res.type('application/json').send(`{"filing":${JSON.stringify(filing)},"parcels":${parcels}}`)
   })
 
   return router

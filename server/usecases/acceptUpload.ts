@@ -1,14 +1,15 @@
 /**
  * A county accepts a preview: lock the filing → check it is still theirs to edit and the upload is a
  * clean preview of it → replace the filing's parcels with the preview's, in one transaction → record it.
- * Two accepts at once queue on the filing lock; the second finds the upload no longer pending.
+ * Two accepts at once queue on the filing lock; the second finds the upload no longer pending. Answers
+ * the filing and its parcels as GeoJSON text.
  */
 import type { Database } from '../db/database'
 import type { Principal } from '../auth/principal'
 import { AppError } from '../errors'
 import { recordAudit } from '../repositories/audit'
 import { copyPreviewIntoParcels, findUpload } from '../repositories/uploads'
-import { findVisibleFiling, type FilingSummary } from '../repositories/filings'
+import { filingParcelsGeoJson, findVisibleFiling, type FilingSummary } from '../repositories/filings'
 import { editableFiling } from './filingAccess'
 import { runCheck } from '../check/run'
 
@@ -18,7 +19,7 @@ export async function acceptUpload(
   filingId: number,
   uploadId: number,
   clientIp?: string,
-): Promise<FilingSummary> {
+): Promise<{ filing: FilingSummary; parcels: string }> {
   await db.transaction(async (tx) => {
     await tx.query('SELECT id FROM filing WHERE id = $1 FOR UPDATE', [filingId])
     await editableFiling(tx, p, filingId)
@@ -34,14 +35,16 @@ export async function acceptUpload(
       [filingId],
     )
     const inserted = await copyPreviewIntoParcels(tx, filingId, uploadId)
-    // this upload is now the accepted one; the one accepted before is superseded
+    // this upload is now the accepted one, the one accepted before is superseded, and the filing changed
     await tx.query(
-      `UPDATE upload SET status = CASE WHEN id = $2 THEN 'accepted' ELSE 'superseded' END,
-                         accepted_at = CASE WHEN id = $2 THEN now() ELSE accepted_at END
-        WHERE filing_id = $1 AND (id = $2 OR status = 'accepted')`,
+      `WITH uploads AS (
+         UPDATE upload SET status = CASE WHEN id = $2 THEN 'accepted' ELSE 'superseded' END,
+                           accepted_at = CASE WHEN id = $2 THEN now() ELSE accepted_at END
+          WHERE filing_id = $1 AND (id = $2 OR status = 'accepted')
+       )
+       UPDATE filing SET updated_at = now(), version = version + 1 WHERE id = $1`,
       [filingId, uploadId],
     )
-    await tx.query('UPDATE filing SET updated_at = now(), version = version + 1 WHERE id = $1', [filingId])
     // the parcels changed: check them now, in the same transaction (a failing check fails the import);
     // before the audit event, whose hash chain holds a lock until the commit
     await runCheck(tx, filingId, 'upload_accepted', p.id)
@@ -56,5 +59,10 @@ export async function acceptUpload(
       clientIp,
     })
   })
-  return (await findVisibleFiling(db, p, filingId))!
+  // the filing as it is now, and its parcels to draw, read side by side (two connections on a server)
+  const [filing, parcels] = await Promise.all([
+    findVisibleFiling(db, p, filingId),
+    filingParcelsGeoJson(db, filingId),
+  ])
+  return { filing: filing!, parcels }
 }
