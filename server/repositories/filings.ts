@@ -135,6 +135,16 @@ export async function findVisibleFiling(
   return rows[0] ? toSummary(rows[0]) : null
 }
 
+/** Whether the user may see the filing (what findVisibleFiling answers, without building the summary). */
+export async function isFilingVisible(db: Queryable, p: Principal, id: number): Promise<boolean> {
+  const scope = visibleFilingsCondition(p, 2)
+  const { rows } = await db.query(
+    `SELECT 1 FROM filing f JOIN jurisdiction j ON j.code = f.jurisdiction_code WHERE f.id = $1 AND ${scope.sql}`,
+    [id, ...scope.params],
+  )
+  return rows.length > 0
+}
+
 /** The parcels of a filing as a GeoJSON FeatureCollection (text) in EPSG:4490. */
 export async function filingParcelsGeoJson(db: Queryable, filingId: number): Promise<string> {
   const { rows } = await db.query<{ fc: string }>(

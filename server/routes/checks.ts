@@ -4,7 +4,7 @@ import type { Database } from '../db/database'
 import { AppError } from '../errors'
 import { principalOf, requireLogin } from '../http/guards'
 import { parseInput } from '../http/validate'
-import { visibleFilingOr404 } from '../usecases/filingAccess'
+import { assertFilingVisible } from '../usecases/filingAccess'
 import { runCheck } from '../check/run'
 import { checkReport, listRuns, runOverlapsGeoJson } from '../check/report'
 import { diffRuns } from '../check/diff'
@@ -45,7 +45,7 @@ export function checkRoutes(db: Database): Router {
   router.post('/filings/:id/check', requireLogin, async (req, res) => {
     const { id } = parseInput(Id, req.params)
     const p = principalOf(req)
-    await visibleFilingOr404(db, p, id)
+    await assertFilingVisible(db, p, id)
     const runId = await db.transaction(async (tx) => {
       const run = await runCheck(tx, id, 'on_demand', p.id)
       await recordAudit(tx, {
@@ -68,7 +68,7 @@ export function checkRoutes(db: Database): Router {
   router.get('/filings/:id/check', requireLogin, async (req, res) => {
     const { id } = parseInput(Id, req.params)
     const { run } = parseInput(RunQuery, req.query)
-    await visibleFilingOr404(db, principalOf(req), id)
+    await assertFilingVisible(db, principalOf(req), id)
     const report = await checkReport(db, id, run)
     if (run && !report) throw new AppError('check.run_not_found', 404, { id, run })
     res.json({ report })
@@ -76,14 +76,14 @@ export function checkRoutes(db: Database): Router {
 
   router.get('/filings/:id/check/runs', requireLogin, async (req, res) => {
     const { id } = parseInput(Id, req.params)
-    await visibleFilingOr404(db, principalOf(req), id)
+    await assertFilingVisible(db, principalOf(req), id)
     res.json({ runs: await listRuns(db, id) })
   })
 
   router.get('/filings/:id/check/overlaps', requireLogin, async (req, res) => {
     const { id } = parseInput(Id, req.params)
     const { run } = parseInput(RunQuery, req.query)
-    await visibleFilingOr404(db, principalOf(req), id)
+    await assertFilingVisible(db, principalOf(req), id)
     const runId = run ?? (await listRuns(db, id))[0]?.id
     if (runId === undefined) {
       res.type('application/geo+json').send('{"type":"FeatureCollection","features":[]}')
@@ -97,7 +97,7 @@ export function checkRoutes(db: Database): Router {
   router.get('/filings/:id/check/diff', requireLogin, async (req, res) => {
     const { id } = parseInput(Id, req.params)
     const q = parseInput(DiffQuery, req.query)
-    await visibleFilingOr404(db, principalOf(req), id)
+    await assertFilingVisible(db, principalOf(req), id)
     const diff = await diffRuns(db, id, q.from, q.to)
     if (!diff) throw new AppError('check.run_not_found', 404, { id, run: `${q.from}/${q.to}` })
     res.json(diff)

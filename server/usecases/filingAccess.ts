@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database'
 import type { Principal } from '../auth/principal'
 import { AppError, notFound } from '../errors'
-import { findVisibleFiling, type FilingSummary } from '../repositories/filings'
+import { findVisibleFiling, isFilingVisible, type FilingSummary } from '../repositories/filings'
 
 /** Statuses in which the county may still change a filing's parcels. */
 export const EDITABLE_STATUSES = ['draft', 'returned'] as const
@@ -11,6 +11,11 @@ export async function visibleFilingOr404(db: Queryable, p: Principal, id: number
   const filing = await findVisibleFiling(db, p, id)
   if (!filing) throw notFound('filing.not_found', { id })
   return filing
+}
+
+/** 404 unless the user may see the filing (for routes that need no more of it). */
+export async function assertFilingVisible(db: Queryable, p: Principal, id: number): Promise<void> {
+  if (!(await isFilingVisible(db, p, id))) throw notFound('filing.not_found', { id })
 }
 
 /**
