@@ -15,7 +15,9 @@ const LANDUSE = path.join(ROOT, 'bin/landuse')
  * `landuse check` (a county's pre-check of a file) and `landuse rules`, run as real processes against a
  * copy of the sample province: the embedded template unpacked into a data folder, or a server database.
  */
-describe(`bin/landuse check and rules (${backend()})`, () => {
+// each test starts several CLI processes, and each of them opens the database (the embedded one from its
+// folder): minutes under load, as in layers-import.test.ts
+describe(`bin/landuse check and rules (${backend()})`, { timeout: 180_000 }, () => {
   const env: Record<string, string> = { LOG_LEVEL: 'silent', LANG: 'C' }
   let dataDir: string
   let serverDb: string | null = null
