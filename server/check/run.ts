@@ -60,11 +60,16 @@ function renumbered(code: string, slot: number): string {
 }
 
 /**
- * The statement that runs `rules` (those to check, in report order) on filing $1. `store`: insert the
- * findings into run $2 and answer `(rule_code, severity, n)`; else answer the findings themselves (what
- * `landuse rules sql` prints, to run or EXPLAIN by hand).
+ * The statement that runs `rules` (those to check, in report order) on the filing. With a run id: insert
+ * the findings into that run and answer `(rule_code, severity, n)`; with null: answer the findings
+ * themselves (what `landuse rules sql` prints, to run or EXPLAIN by hand).
  */
-export function runStatement(rules: PlannedRule[], store: boolean): { text: string; values: unknown[] } {
+export function runStatement(
+  rules: PlannedRule[],
+  filingId: number,
+  runId: number | null,
+): { text: string; values: unknown[] } {
+  const store = runId !== null
   const checked = rules.filter((r) => !r.notChecked)
   const ruleCtes = checked.map((r, i) => `rule_${i} AS (\n${renumbered(r.rule.code, i)}\n)`)
   const found = checked.map(
@@ -117,7 +122,7 @@ SELECT $2::bigint AS run_id, x.* FROM (${select}) x`
     severity: r.rule.severity,
     class_severity: r.rule.classSeverity,
   }))
-  const values: unknown[] = [null, null, versions, JSON.stringify(settings)]
+  const values: unknown[] = [filingId, runId, versions, JSON.stringify(settings)]
   for (const r of checked)
     values.push(r.versionId, r.rule.classCodes, r.rule.toleranceM2, r.rule.toleranceRatio)
   return { text, values }
@@ -137,8 +142,7 @@ function literal(value: unknown): string {
  * current rules' values. It answers the findings instead of storing them.
  */
 export function runScript(plan: PlannedRule[], filingId: number): string {
-  const { text, values } = runStatement(plan, false)
-  values[0] = filingId
+  const { text, values } = runStatement(plan, filingId, null)
   const args = values.map((v, i) => (i === 2 ? `${literal(v)}::bigint[]` : literal(v)))
   const skipped = plan.filter((p) => p.notChecked).map((p) => `--   ${p.rule.code}: ${p.notChecked}`)
   return [
@@ -190,9 +194,7 @@ export async function runCheck(
   const counts = new Map<string, number>()
   let worst: Severity | null = null
   if (plan.some((p) => !p.notChecked)) {
-    const statement = runStatement(plan, true)
-    statement.values[0] = filingId
-    statement.values[1] = runId
+    const statement = runStatement(plan, filingId, runId)
     // prepared: the statement changes only with the rules' SQL and which rules run
     const name = `check_run_${crypto.createHash('sha1').update(statement.text).digest('hex').slice(0, 20)}`
     const { rows } = await queryPrepared<{ rule_code: string; severity: Severity; n: number }>(
