@@ -1,50 +1,27 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { PNG } from 'pngjs'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import type { Database } from '../../server/db/database'
-import type { RunningSystem } from '../../server/system'
-import { testDatabase, backend } from '../helpers/db'
-import { startTestServer } from '../helpers/server'
-import { chromiumPath, launchChromium, pngInk } from '../helpers/browser'
-import { DEMO_PASSWORD } from '../helpers/http'
+import { describe, expect, it } from 'vitest'
+import { backend } from '../helpers/db'
+import { chromiumPath, pngInk } from '../helpers/browser'
+import { browserSuite, login } from '../helpers/browser-suite'
 import { ARTIFACTS } from '../setup/template'
 
 const chromium = chromiumPath()
 
 describe.skipIf(!chromium)(`browser/check (${backend()})`, () => {
-  let db: Database
-  let system: RunningSystem
-  let browser: Browser
-
-  beforeAll(async () => {
-    db = await testDatabase()
-    system = await startTestServer(db, { LANDUSE_CLIENT_DIR: inject('clientDir') })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await system?.close()
-    await db?.close()
-  })
+  const suite = browserSuite()
 
   it('the sample draft on permanent farmland shows its blocking findings on the map, hatched red, keeps them when checked again, and its printable report has a map image', async () => {
-    const { rows } = await db.query<{ id: number }>(
+    const { rows } = await suite.db.query<{ id: number }>(
       `SELECT id FROM filing WHERE status = 'draft' AND notes LIKE '%永久基本农田%' LIMIT 1`,
     )
     const filingId = rows[0]!.id
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(`${system.url}/login`)
-    await page.locator('[data-testid=login-username]').fill('county.a')
-    await page.locator('[data-testid=login-password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-testid=login-submit]').click()
+    const page = await suite.newPage()
+    await login(page, 'county.a')
     await page.locator('[data-testid=filings-table]').waitFor()
 
-    await page.goto(`${system.url}/filings/${filingId}`)
+    await page.goto(`/filings/${filingId}`)
     const panel = page.locator('[data-testid=check-panel][data-state=ready]')
     await panel.waitFor({ timeout: 30_000 })
     expect(await panel.getAttribute('data-worst')).toBe('block')
@@ -88,13 +65,13 @@ describe.skipIf(!chromium)(`browser/check (${backend()})`, () => {
     expect(await blocking.count()).toBeGreaterThan(0)
 
     // the printable report renders its map image
-    await page.goto(`${system.url}/filings/${filingId}/report`)
+    await page.goto(`/filings/${filingId}/report`)
     await page.locator('[data-testid=report-view][data-map=ready]').waitFor({ timeout: 30_000 })
     const src = await page.locator('[data-testid=report-map-image]').first().getAttribute('src')
     expect(src).toMatch(/^data:image\/png;base64,/)
     const image = Buffer.from(src!.split(',')[1]!, 'base64')
     expect(pngInk(image).distinctColours).toBeGreaterThan(5)
-    expect(errors).toEqual([])
-    await context.close()
+    expect(suite.pageErrors).toEqual([])
+    await page.context().close()
   })
 })

@@ -1,13 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import type { Database } from '../../server/db/database'
-import type { RunningSystem } from '../../server/system'
-import { testDatabase, backend } from '../helpers/db'
-import { startTestServer } from '../helpers/server'
-import { chromiumPath, launchChromium, pngInk } from '../helpers/browser'
-import { DEMO_PASSWORD } from '../helpers/http'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { backend } from '../helpers/db'
+import { chromiumPath, pngInk } from '../helpers/browser'
+import { browserSuite, login, logout, submitLogin } from '../helpers/browser-suite'
 import { ARTIFACTS } from '../setup/template'
 
 const chromium = chromiumPath()
@@ -28,57 +25,30 @@ const ROLES = [
 ] as const
 
 describe.skipIf(!chromium)(`browser/shell (${backend()})`, () => {
-  let db: Database
-  let system: RunningSystem
-  let browser: Browser
-  const problems: string[] = []
+  const suite = browserSuite()
 
-  beforeAll(async () => {
-    db = await testDatabase()
-    system = await startTestServer(db, { LANDUSE_CLIENT_DIR: inject('clientDir') })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await system?.close()
-    await db?.close()
-  })
-
-  /** A fresh page (own cookies) that records script errors and CSP violations. */
+  /** A fresh page that also records Content-Security-Policy violations. */
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+    const page = await suite.newPage()
     page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`)
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+        suite.pageErrors.push(`CSP: ${m.text()}`)
     })
     return page
   }
 
-  async function login(page: Page, username: string): Promise<void> {
-    await page.goto(`${system.url}/login`)
-    await page.locator('[data-testid=login-username]').fill(username)
-    await page.locator('[data-testid=login-password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-testid=login-submit]').click()
-  }
-
   it.each(ROLES)('%s logs in, sees the %s navigation, and logs out', async (username, role) => {
     const page = await newPage()
-    await login(page, username)
-    await page.locator(`[data-testid=current-role][data-role=${role}]`).waitFor()
+    await login(page, username, role)
     await expect(page.locator('[data-testid=nav-filings]').isVisible()).resolves.toBe(true)
     await expect(page.locator('[data-testid=nav-map]').isVisible()).resolves.toBe(true)
-    await page.locator('[data-testid=logout]').click()
-    await page.locator('[data-testid=login-username]').waitFor()
+    await logout(page)
     await page.context().close()
   })
 
   it('a wrong password shows the server message on the login page', async () => {
     const page = await newPage()
-    await page.goto(`${system.url}/login`)
-    await page.locator('[data-testid=login-username]').fill('county.a')
-    await page.locator('[data-testid=login-password]').fill('not-the-password')
-    await page.locator('[data-testid=login-submit]').click()
+    await submitLogin(page, 'county.a', 'not-the-password')
     await expect(page.locator('[data-testid=login-error]').textContent()).resolves.toContain(
       '用户名或密码错误',
     )
@@ -88,8 +58,7 @@ describe.skipIf(!chromium)(`browser/shell (${backend()})`, () => {
   it('the map page draws the sample reference layers and jurisdictions (screenshot not blank)', async () => {
     const page = await newPage()
     await login(page, 'reviewer.farmland')
-    await page.locator('[data-testid=current-role]').waitFor()
-    await page.goto(`${system.url}/map`)
+    await page.goto('/map')
     const map = page.locator('[data-testid=map][data-rendered=true]')
     await map.waitFor({ timeout: 60_000 })
     const features = Number(await map.getAttribute('data-feature-count'))
@@ -107,9 +76,9 @@ describe.skipIf(!chromium)(`browser/shell (${backend()})`, () => {
 
   it('the public page shows the approved sample parcels without login', async () => {
     const page = await newPage()
-    await page.goto(`${system.url}/public`)
+    await page.goto('/public')
     await page.locator('[data-testid=map][data-rendered=true]').waitFor({ timeout: 60_000 })
-    const { rows } = await db.query<{ n: number }>(
+    const { rows } = await suite.db.query<{ n: number }>(
       `SELECT count(*) AS n FROM parcel p JOIN filing f ON f.id = p.filing_id WHERE f.status = 'approved'`,
     )
     expect(rows[0]!.n).toBeGreaterThan(0)
@@ -124,6 +93,6 @@ describe.skipIf(!chromium)(`browser/shell (${backend()})`, () => {
   })
 
   it('no page raised a script error or a Content-Security-Policy violation', () => {
-    expect(problems).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })

@@ -1,50 +1,24 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import type { Database } from '../../server/db/database'
-import type { RunningSystem } from '../../server/system'
-import { testDatabase, backend } from '../helpers/db'
-import { startTestServer } from '../helpers/server'
-import { chromiumPath, launchChromium } from '../helpers/browser'
-import { DEMO_PASSWORD } from '../helpers/http'
+import { describe, expect, it } from 'vitest'
+import { backend } from '../helpers/db'
+import { chromiumPath } from '../helpers/browser'
+import { browserSuite, field, login } from '../helpers/browser-suite'
 import { ARTIFACTS, ROOT } from '../setup/template'
 
 const chromium = chromiumPath()
 
 describe.skipIf(!chromium)(`browser/upload (${backend()})`, () => {
-  let db: Database
-  let system: RunningSystem
-  let browser: Browser
-  const pageErrors: string[] = []
-
-  beforeAll(async () => {
-    db = await testDatabase()
-    system = await startTestServer(db, { LANDUSE_CLIENT_DIR: inject('clientDir') })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await system?.close()
-    await db?.close()
-  })
+  const suite = browserSuite()
 
   it('a county clerk opens a draft, uploads the sample shapefile, sees the preview and a finding, accepts, and the parcels are on the map', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    page.on('pageerror', (e) => pageErrors.push(e.message))
+    const page = await suite.newPage()
 
-    await page.goto(`${system.url}/login`)
-    await page.locator('[data-testid=login-username]').fill('county.a')
-    await page.locator('[data-testid=login-password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-testid=login-submit]').click()
+    await login(page, 'county.a')
     await page.locator('[data-testid=filings-table]').waitFor()
 
     await page.locator('[data-testid=new-filing]').click()
-    await page
-      .locator('[data-testid=new-filing-title] input, input[data-testid=new-filing-title]')
-      .first()
-      .fill('浏览器测试报件')
+    await field(page, 'new-filing-title').fill('浏览器测试报件')
     await page.locator('[data-testid=new-filing-submit]').click()
     await page.locator('[data-testid=upload-panel]').waitFor()
     const filingId = Number(/\/filings\/(\d+)/.exec(page.url())![1])
@@ -72,12 +46,12 @@ describe.skipIf(!chromium)(`browser/upload (${backend()})`, () => {
     await page.locator('[data-testid=parcels-table]').waitFor()
     fs.writeFileSync(path.join(ARTIFACTS, 'upload-accepted.png'), await page.screenshot())
 
-    const { rows } = await db.query<{ parcel_no: string }>(
+    const { rows } = await suite.db.query<{ parcel_no: string }>(
       'SELECT parcel_no FROM parcel WHERE filing_id = $1 ORDER BY parcel_no',
       [filingId],
     )
     expect(rows.map((r) => r.parcel_no)).toEqual(['DK-01', 'DK-02', 'DK-03', 'DK-04'])
-    await context.close()
-    expect(pageErrors).toEqual([])
+    await page.context().close()
+    expect(suite.pageErrors).toEqual([])
   })
 })

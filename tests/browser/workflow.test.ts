@@ -1,13 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import type { Database } from '../../server/db/database'
-import type { RunningSystem } from '../../server/system'
-import { testDatabase, backend } from '../helpers/db'
-import { startTestServer } from '../helpers/server'
-import { chromiumPath, launchChromium } from '../helpers/browser'
-import { DEMO_PASSWORD } from '../helpers/http'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { backend } from '../helpers/db'
+import { chromiumPath } from '../helpers/browser'
+import { browserSuite, field, login, logout } from '../helpers/browser-suite'
 import { ARTIFACTS } from '../setup/template'
 
 const chromium = chromiumPath()
@@ -25,39 +22,7 @@ const REVIEWERS = [
 ] as const
 
 describe.skipIf(!chromium)(`browser/workflow (${backend()})`, () => {
-  let db: Database
-  let system: RunningSystem
-  let browser: Browser
-  const pageErrors: string[] = []
-
-  beforeAll(async () => {
-    db = await testDatabase()
-    system = await startTestServer(db, { LANDUSE_CLIENT_DIR: inject('clientDir') })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await system?.close()
-    await db?.close()
-  })
-
-  /** An Element Plus input: the test id is on the native element or on its wrapper. */
-  function field(page: Page, testId: string, tag: 'input' | 'textarea' = 'input') {
-    return page.locator(`${tag}[data-testid=${testId}], [data-testid=${testId}] ${tag}`).first()
-  }
-
-  async function login(page: Page, username: string, role: string): Promise<void> {
-    await page.goto(`${system.url}/login`)
-    await page.locator('[data-testid=login-username]').fill(username)
-    await page.locator('[data-testid=login-password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-testid=login-submit]').click()
-    await page.locator(`[data-testid=current-role][data-role=${role}]`).waitFor()
-  }
-
-  async function logout(page: Page): Promise<void> {
-    await page.locator('[data-testid=logout]').click()
-    await page.locator('[data-testid=login-username]').waitFor()
-  }
+  const suite = browserSuite()
 
   /** From "my tasks" (the queue roles' home page) to the filing's page, through the filing's task row. */
   async function openFromTasks(page: Page, filingId: number): Promise<void> {
@@ -83,9 +48,7 @@ describe.skipIf(!chromium)(`browser/workflow (${backend()})`, () => {
   }
 
   it('one filing goes from the county through city, window, five divisions and two leaders to the public', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    page.on('pageerror', (e) => pageErrors.push(e.message))
+    const page = await suite.newPage({ width: 1366, height: 900 })
 
     // county.a opens the sample draft from the list and submits it
     await login(page, 'county.a', 'county_clerk')
@@ -170,7 +133,7 @@ describe.skipIf(!chromium)(`browser/workflow (${backend()})`, () => {
     await logout(page)
 
     // anyone: the progress lookup says approved, and the public map lists the filing's parcels
-    await page.goto(`${system.url}/public`)
+    await page.goto('/public')
     await field(page, 'progress-receipt').fill(receiptNo)
     await field(page, 'progress-code').fill('WRONG1')
     await page.locator('[data-testid=progress-submit]').click()
@@ -179,7 +142,7 @@ describe.skipIf(!chromium)(`browser/workflow (${backend()})`, () => {
     await page.locator('[data-testid=progress-submit]').click()
     await page.locator('[data-testid=progress-result][data-status=approved]').waitFor()
 
-    const { rows } = await db.query<{ n: number }>(
+    const { rows } = await suite.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM parcel WHERE filing_id = $1',
       [filingId],
     )
@@ -193,17 +156,15 @@ describe.skipIf(!chromium)(`browser/workflow (${backend()})`, () => {
     expect(Number(await map.getAttribute('data-parcel-count'))).toBe(listed)
     fs.writeFileSync(path.join(ARTIFACTS, 'workflow-public.png'), await page.screenshot())
 
-    await context.close()
-    expect(pageErrors).toEqual([])
+    await page.context().close()
+    expect(suite.pageErrors).toEqual([])
   })
 
   it('a supervisor presses an overdue step, its reviewer gives the reason and asks for days, a leader grants them, an admin overrides a day', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    page.on('pageerror', (e) => pageErrors.push(e.message))
+    const page = await suite.newPage({ width: 1366, height: 900 })
 
     // the sample filing under review (accepted 2026-11-09): its land-use step is open and overdue
-    const { rows } = await db.query<{ filing_id: number; task_id: number; due_on: string }>(
+    const { rows } = await suite.db.query<{ filing_id: number; task_id: number; due_on: string }>(
       `SELECT t.filing_id, t.id AS task_id, t.due_on::text FROM task t JOIN filing f ON f.id = t.filing_id
         WHERE f.title = '南明县2026年度第5批次城市建设用地' AND t.division_code = 'land_use' AND t.state = 'open'`,
     )
@@ -254,7 +215,7 @@ describe.skipIf(!chromium)(`browser/workflow (${backend()})`, () => {
     await page.locator('tr', { has: request }).locator('[data-testid=extension-approve]').click()
     await page.locator('[data-testid=extension-decide-confirm]').click()
     await request.waitFor({ state: 'detached' })
-    const { rows: after } = await db.query<{ due_on: string }>(
+    const { rows: after } = await suite.db.query<{ due_on: string }>(
       'SELECT due_on::text FROM task WHERE id = $1',
       [taskId],
     )
@@ -263,7 +224,7 @@ describe.skipIf(!chromium)(`browser/workflow (${backend()})`, () => {
 
     const day = `${new Date().getFullYear()}-12-26`
     await login(page, 'admin', 'admin')
-    await page.goto(`${system.url}/admin/calendar`)
+    await page.goto('/admin/calendar')
     await page.locator('[data-testid=calendar-day]').first().waitFor()
     await field(page, 'calendar-override-day').fill(day)
     await page.locator('[data-testid=calendar-override-workday-true]').click()
@@ -274,7 +235,7 @@ describe.skipIf(!chromium)(`browser/workflow (${backend()})`, () => {
     await page.locator(`[data-testid=calendar-override][data-day="${day}"]`).waitFor({ state: 'detached' })
     fs.writeFileSync(path.join(ARTIFACTS, 'workflow-calendar.png'), await page.screenshot())
 
-    await context.close()
-    expect(pageErrors).toEqual([])
+    await page.context().close()
+    expect(suite.pageErrors).toEqual([])
   })
 })

@@ -5,7 +5,6 @@
  */
 import type Feature from 'ol/Feature'
 import type { FeatureCollection, Geometry } from 'geojson'
-import GeoJSON from 'ol/format/GeoJSON'
 import { MultiPolygon, Polygon } from 'ol/geom'
 import VectorLayer from 'ol/layer/Vector'
 import VectorSource from 'ol/source/Vector'
@@ -13,11 +12,8 @@ import type { Coordinate } from 'ol/coordinate'
 import type { ProjectionLike } from 'ol/proj'
 import type { CheckOutcome } from '../types'
 import { setLayerMeta } from './layerMeta'
-import { selectedParcel, type ParcelId, type ParcelLayer } from './parcelLayer'
-import { DATA_PROJECTION } from './projections'
+import { readFeaturesWithIds, selectedParcel, type ParcelId, type ParcelLayer } from './parcelLayer'
 import { CHECK_OUTCOME, overlapStyle } from './styles'
-
-const format = new GeoJSON({ dataProjection: DATA_PROJECTION })
 
 /** Between the parcels (20) and an upload preview (21). */
 export const OVERLAP_Z_INDEX = 20.5
@@ -35,14 +31,7 @@ export function readOverlaps(
   collection: FeatureCollection<Geometry | null>,
   viewProjection: ProjectionLike,
 ): Feature[] {
-  const features: Feature[] = []
-  collection.features.forEach((geojson, position) => {
-    if (!geojson.geometry) return
-    const feature = format.readFeature(geojson, { featureProjection: viewProjection }) as Feature
-    feature.setId(overlapId(geojson, position))
-    features.push(feature)
-  })
-  return features
+  return readFeaturesWithIds(collection, viewProjection, overlapId)
 }
 
 /**

@@ -4,7 +4,7 @@
  * index) so that a list beside the map and a click on the map select the same parcel.
  */
 import type Feature from 'ol/Feature'
-import type { Feature as GeoJsonFeature, FeatureCollection } from 'geojson'
+import type { Feature as GeoJsonFeature, FeatureCollection, Geometry } from 'geojson'
 import GeoJSON from 'ol/format/GeoJSON'
 import VectorLayer from 'ol/layer/Vector'
 import VectorSource from 'ol/source/Vector'
@@ -32,6 +32,25 @@ export function parcelId(feature: GeoJsonFeature, index: number): ParcelId {
 export function readParcels(collection: FeatureCollection, viewProjection: ProjectionLike): Feature[] {
   const features = format.readFeatures(collection, { featureProjection: viewProjection }) as Feature[]
   features.forEach((feature, index) => feature.setId(parcelId(collection.features[index]!, index)))
+  return features
+}
+
+/**
+ * The features of a collection that have a geometry, as OpenLayers features in the view projection, each
+ * with the id `idOf` gives it (from the GeoJSON feature and its position in the collection).
+ */
+export function readFeaturesWithIds(
+  collection: FeatureCollection<Geometry | null>,
+  viewProjection: ProjectionLike,
+  idOf: (feature: GeoJsonFeature<Geometry | null>, position: number) => ParcelId,
+): Feature[] {
+  const features: Feature[] = []
+  collection.features.forEach((geojson, position) => {
+    if (!geojson.geometry) return
+    const feature = format.readFeature(geojson, { featureProjection: viewProjection }) as Feature
+    feature.setId(idOf(geojson, position))
+    features.push(feature)
+  })
   return features
 }
 

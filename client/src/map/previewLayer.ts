@@ -6,17 +6,14 @@
  */
 import Feature from 'ol/Feature'
 import type { FeatureCollection, Geometry } from 'geojson'
-import GeoJSON from 'ol/format/GeoJSON'
 import Point from 'ol/geom/Point'
 import VectorLayer from 'ol/layer/Vector'
 import VectorSource from 'ol/source/Vector'
 import { transform, type ProjectionLike } from 'ol/proj'
 import { setLayerMeta } from './layerMeta'
-import { selectedParcel, type ParcelLayer } from './parcelLayer'
+import { readFeaturesWithIds, selectedParcel, type ParcelLayer } from './parcelLayer'
 import { DATA_PROJECTION } from './projections'
 import { findingMarkerStyle, previewParcelStyle } from './styles'
-
-const format = new GeoJSON({ dataProjection: DATA_PROJECTION })
 
 /** The id of a preview parcel: its position in the file (`properties.index`), else its position here. */
 export function previewParcelId(properties: unknown, position: number): number {
@@ -29,14 +26,9 @@ export function readPreviewParcels(
   collection: FeatureCollection<Geometry | null>,
   viewProjection: ProjectionLike,
 ): Feature[] {
-  const features: Feature[] = []
-  collection.features.forEach((geojson, position) => {
-    if (!geojson.geometry) return
-    const feature = format.readFeature(geojson, { featureProjection: viewProjection }) as Feature
-    feature.setId(previewParcelId(geojson.properties, position))
-    features.push(feature)
-  })
-  return features
+  return readFeaturesWithIds(collection, viewProjection, (geojson, position) =>
+    previewParcelId(geojson.properties, position),
+  )
 }
 
 /** The preview layer: above the filing's parcels; `setSelectedParcel` (parcelLayer.ts) highlights one. */

@@ -287,6 +287,21 @@ export const CHECK_COLORS: Record<CheckOutcome, { stroke: string; fill: string }
   clear: { stroke: '#2f9e44', fill: 'rgba(47, 158, 68, 0.2)' },
 }
 
+/** The outcomes in legend order, and those that have overlap shapes (a clear rule has none). */
+export const CHECK_OUTCOMES: readonly CheckOutcome[] = ['block', 'warn', 'info', 'clear']
+export const HATCHED_OUTCOMES: readonly CheckOutcome[] = ['block', 'warn', 'info']
+
+/** A CSS swatch of the overlap hatch, for legends (the map draws the same with a canvas pattern). */
+export function hatchSwatch(outcome: CheckOutcome): Record<string, string> {
+  const color = CHECK_COLORS[outcome].stroke
+  // Informative shapes are only outlined (dashed) on the map.
+  if (outcome === 'info') return { background: 'transparent', border: `1.5px dashed ${color}` }
+  return {
+    background: `repeating-linear-gradient(-45deg, ${color} 0 1.5px, transparent 1.5px 5px)`,
+    borderColor: color,
+  }
+}
+
 /** Draw order of overlap shapes: the most severe on top. */
 const SEVERITY_Z: Record<Severity, number> = { info: 1, warn: 2, block: 3 }
 
