@@ -46,6 +46,12 @@ export const CONFIG_KEYS = {
     schema: z.coerce.number().int().min(1).max(200),
     default: '10',
   },
+  dbPoolMin: {
+    env: 'DB_POOL_MIN',
+    doc: "Connections to a PostgreSQL server opened at start-up and kept while idle (the others close after 10 s idle). A connection's first coordinate transformation loads PROJ (40-110 ms measured), so each connection is primed when it opens (npm run bench:check).",
+    schema: z.coerce.number().int().min(0).max(200),
+    default: '2',
+  },
   dbParallelWorkers: {
     env: 'DB_PARALLEL_WORKERS',
     doc: "max_parallel_workers_per_gather of the server pool's connections. The app's queries are small and indexed; starting workers costs them more (about 40 ms) than it saves, so the default is 0 (npm run bench:check).",

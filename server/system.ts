@@ -29,6 +29,7 @@ export async function prepareDatabase(
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     poolSize: config.dbPoolSize,
+    poolMin: config.dbPoolMin,
     parallelWorkers: config.dbParallelWorkers,
     jit: config.dbJit,
     embedded: { dataDir: config.dataDir },
@@ -41,6 +42,7 @@ export async function prepareDatabase(
     info(`PostGIS ${postgis}`)
     const applied = await migrate(db, log)
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`)
+    await db.prime(db.mode === 'server' ? config.dbPoolMin : 1)
     return db
   } catch (error) {
     await db.close()

@@ -1,12 +1,14 @@
 import pg from 'pg'
 import { redactUrl } from '../config'
-import { databaseFromPool, type Database } from './database'
+import { databaseFromPool, PRIME_CONNECTION, type Database } from './database'
 import { embeddedOwner, startEmbedded, type EmbeddedOptions } from './embedded'
 
 export interface OpenOptions {
   /** A PostgreSQL server; without it the embedded database is used. */
   databaseUrl?: string | undefined
   poolSize?: number
+  /** Connections of the server pool kept open while idle (at most poolSize; default 0). */
+  poolMin?: number
   /** max_parallel_workers_per_gather on the server's connections (default 0; the URL's own options win). */
   parallelWorkers?: number
   /** jit on the server's connections (default off; the URL's own options win). */
@@ -22,9 +24,11 @@ export interface OpenOptions {
  */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
+    const max = options.poolSize ?? 10
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
+      max,
+      min: Math.min(options.poolMin ?? 0, max),
       ...(/[?&]options=/.test(options.databaseUrl)
         ? {}
         : {
@@ -32,6 +36,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
           }),
     })
     pool.on('error', () => {}) // an idle client's socket error: the pool replaces the client
+    // queued before the query the connection was opened for; a failure only leaves it unprimed
+    pool.on('connect', (client) => void client.query(PRIME_CONNECTION).catch(() => {}))
     return databaseFromPool(pool, {
       mode: 'server',
       url: options.databaseUrl,
