@@ -1,6 +1,7 @@
 /**
- * A county accepts a preview: lock the filing → check it is still theirs to edit and the upload is a
- * clean preview of it → replace the filing's parcels with the preview's, in one transaction → record it.
+ * A county accepts a preview: lock the filing, and check it is still theirs to edit and the upload is a
+ * clean preview of it (one statement) → replace the filing's parcels with the preview's → check them →
+ * record it, all in one transaction.
  * Two accepts at once queue on the filing lock; the second finds the upload no longer pending. Answers
  * the filing and its parcels as GeoJSON text.
  */
@@ -8,9 +9,14 @@ import type { Database } from '../db/database'
 import type { Principal } from '../auth/principal'
 import { AppError } from '../errors'
 import { recordAudit } from '../repositories/audit'
-import { copyPreviewIntoParcels, findUpload } from '../repositories/uploads'
-import { filingParcelsGeoJson, findVisibleFiling, type FilingSummary } from '../repositories/filings'
-import { editableFiling } from './filingAccess'
+import { copyPreviewIntoParcels } from '../repositories/uploads'
+import {
+  filingParcelsGeoJson,
+  findVisibleFiling,
+  visibleFilingsCondition,
+  type FilingSummary,
+} from '../repositories/filings'
+import { assertEditable } from './filingAccess'
 import { runCheck } from '../check/run'
 
 export async function acceptUpload(
@@ -21,14 +27,33 @@ export async function acceptUpload(
   clientIp?: string,
 ): Promise<{ filing: FilingSummary; parcels: string }> {
   await db.transaction(async (tx) => {
-    await tx.query('SELECT id FROM filing WHERE id = $1 FOR UPDATE', [filingId])
-    await editableFiling(tx, p, filingId)
-    const upload = await findUpload(tx, filingId, uploadId)
-    if (!upload) throw new AppError('upload.not_found', 404, { filingId, id: uploadId })
-    if (upload.status !== 'preview') {
-      throw new AppError('upload.not_pending', 409, { id: uploadId, status: upload.status })
+    // in one statement: the filing locked, whether this user may change it, and the upload's state
+    const scope = visibleFilingsCondition(p, 3)
+    const { rows } = await tx.query<{
+      status: string
+      jurisdiction_code: string
+      upload_status: string | null
+      upload_ok: boolean | null
+      upload_errors: number | null
+    }>(
+      `SELECT f.status, f.jurisdiction_code,
+              u.status AS upload_status, u.ok AS upload_ok, u.error_count AS upload_errors
+         FROM filing f
+         JOIN jurisdiction j ON j.code = f.jurisdiction_code
+         LEFT JOIN upload u ON u.filing_id = f.id AND u.id = $2
+        WHERE f.id = $1 AND ${scope.sql}
+          FOR UPDATE OF f`,
+      [filingId, uploadId, ...scope.params],
+    )
+    const row = rows[0]
+    assertEditable(p, filingId, row ? { status: row.status, jurisdictionCode: row.jurisdiction_code } : null)
+    if (!row!.upload_status) throw new AppError('upload.not_found', 404, { filingId, id: uploadId })
+    if (row!.upload_status !== 'preview') {
+      throw new AppError('upload.not_pending', 409, { id: uploadId, status: row!.upload_status })
     }
-    if (!upload.ok) throw new AppError('upload.has_errors', 409, { id: uploadId, errors: upload.errorCount })
+    if (!row!.upload_ok) {
+      throw new AppError('upload.has_errors', 409, { id: uploadId, errors: row!.upload_errors })
+    }
 
     const before = await tx.query<{ parcel_no: string }>(
       'DELETE FROM parcel WHERE filing_id = $1 RETURNING parcel_no',

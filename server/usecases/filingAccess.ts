@@ -25,11 +25,21 @@ export async function assertFilingVisible(db: Queryable, p: Principal, id: numbe
  */
 export async function editableFiling(db: Queryable, p: Principal, id: number): Promise<FilingSummary> {
   const filing = await visibleFilingOr404(db, p, id)
-  if (p.role !== 'county_clerk' || p.jurisdictionCode !== filing.jurisdiction.code) {
+  assertEditable(p, id, { status: filing.status, jurisdictionCode: filing.jurisdiction.code })
+  return filing
+}
+
+/** editableFiling's rule on a filing the caller has read itself (null: the user may not see it). */
+export function assertEditable(
+  p: Principal,
+  id: number,
+  filing: { status: string; jurisdictionCode: string } | null,
+): void {
+  if (!filing) throw notFound('filing.not_found', { id })
+  if (p.role !== 'county_clerk' || p.jurisdictionCode !== filing.jurisdictionCode) {
     throw new AppError('auth.forbidden', 403)
   }
   if (!(EDITABLE_STATUSES as readonly string[]).includes(filing.status)) {
     throw new AppError('filing.not_editable', 409, { id, status: filing.status })
   }
-  return filing
 }

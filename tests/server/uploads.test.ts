@@ -314,6 +314,44 @@ describe(`server/uploads (${backend()})`, () => {
     expect(frozen.body.error.code).toBe('filing.not_editable')
   })
 
+  it("only the filing county's clerk may accept a preview, only a preview of that filing, and a refusal changes nothing", async () => {
+    const res = await upload(draftId, { 'sample-parcels.txt': sample('sample-parcels.txt') })
+    const uploadId = res.body.upload.id
+    const parcels = async () =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcel WHERE filing_id = $1', [draftId]))
+        .rows[0]!.n
+    const before = await parcels()
+    const other = new ApiClient(system.url)
+    await other.login('county.b')
+    const hidden = await other.post<{ error: { code: string } }>(
+      `/api/filings/${draftId}/uploads/${uploadId}/accept`,
+    )
+    expect(hidden.status).toBe(404)
+    expect(hidden.body.error.code).toBe('filing.not_found')
+    const window = new ApiClient(system.url)
+    await window.login('window')
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT id FROM filing WHERE jurisdiction_code = '520102' AND status = 'approved' LIMIT 1`,
+    )
+    expect((await window.post(`/api/filings/${rows[0]!.id}/uploads/${uploadId}/accept`)).status).toBe(403)
+    // the upload belongs to the draft, not to the approved filing
+    const elsewhere = await clerk.post<{ error: { code: string } }>(
+      `/api/filings/${rows[0]!.id}/uploads/${uploadId}/accept`,
+    )
+    expect(elsewhere.status).toBe(409)
+    expect(elsewhere.body.error.code).toBe('filing.not_editable')
+    const missing = await clerk.post<{ error: { code: string } }>(
+      `/api/filings/${draftId}/uploads/${uploadId + 1000}/accept`,
+    )
+    expect(missing.status).toBe(404)
+    expect(missing.body.error.code).toBe('upload.not_found')
+    expect(await parcels()).toBe(before)
+    const { rows: state } = await db.query<{ status: string }>('SELECT status FROM upload WHERE id = $1', [
+      uploadId,
+    ])
+    expect(state[0]!.status).toBe('preview')
+  })
+
   it('a multipart upload without the CSRF header is refused', async () => {
     const api = new ApiClient(system.url, { csrfHeader: false })
     const res = await api.postForm(
