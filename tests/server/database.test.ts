@@ -32,8 +32,8 @@ describe(`server/db/database (${backend()})`, () => {
     let second: Queryable | null = null
     const title = await db.transaction(async (tx) => {
       second = tx
-      return (await tx.query<{ title: string }>('SELECT title FROM filing WHERE id = $1', [filing.id])).rows[0]!
-        .title
+      return (await tx.query<{ title: string }>('SELECT title FROM filing WHERE id = $1', [filing.id]))
+        .rows[0]!.title
     })
     expect(title).toBe(filing.title)
     // the same client object: kept, not closed and replaced by a new connection
