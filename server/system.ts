@@ -42,7 +42,6 @@ export async function prepareDatabase(
     info(`PostGIS ${postgis}`)
     const applied = await migrate(db, log)
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`)
-    await db.prime(db.mode === 'server' ? config.dbPoolMin : 1)
     return db
   } catch (error) {
     await db.close()
@@ -90,6 +89,8 @@ export async function serve(
       )
     }
   }
+  // the connections kept open, primed before the first request needs one (docs/checks.md "Speed")
+  await db.prime(db.mode === 'server' ? config.dbPoolMin : 1)
   const registry = await registerDefinitions(db)
   const env: WorkflowEnv = { registry, now: options.now ?? (() => new Date()) }
   const channels: Channels = {

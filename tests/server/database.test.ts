@@ -5,7 +5,8 @@ import type pg from 'pg'
 import type { Database, Queryable } from '../../server/db/database'
 import { AppError } from '../../server/errors'
 import { loadConfig } from '../../server/config'
-import { prepareDatabase } from '../../server/system'
+import { prepareDatabase, serve } from '../../server/system'
+import { createLogger } from '../../server/logger'
 import { runCheck } from '../../server/check/run'
 import { backend, testDatabase } from '../helpers/db'
 
@@ -68,26 +69,31 @@ describe(`server/db/database (${backend()})`, () => {
   })
 
   it.runIf(backend() === 'server')(
-    'a PostgreSQL server pool opens DB_POOL_MIN connections at start-up and keeps them in the pool',
+    'a server on a PostgreSQL pool opens DB_POOL_MIN connections at start-up and keeps them in the pool',
     async () => {
       const config = loadConfig({
         DATABASE_URL: db.url,
         DB_POOL_SIZE: '4',
         DB_POOL_MIN: '3',
         LANDUSE_DATA_DIR: path.join(os.tmpdir(), 'landuse-pool-min-test'),
+        LANDUSE_SAMPLE_DATA: 'false',
+        PORT: '0',
       })
-      const started = await prepareDatabase(config, () => {}, { quiet: true })
+      const own = await prepareDatabase(config, () => {}, { quiet: true })
+      const system = await serve(config, own, createLogger('silent', 'json'), 'x'.repeat(32), {
+        background: false,
+      })
       try {
-        const pool = started.pool as pg.Pool
+        const pool = own.pool as pg.Pool
         expect(pool.totalCount).toBe(3)
         expect(pool.idleCount).toBe(3)
-        const { rows } = await started.query<{ srid: number }>(
+        const { rows } = await own.query<{ srid: number }>(
           'SELECT ST_SRID(ST_Transform(ST_SetSRID(ST_MakePoint(105, 35), 4490), 990001)) AS srid',
         )
         expect(rows[0]!.srid).toBe(990001)
         expect(pool.totalCount).toBe(3)
       } finally {
-        await started.close()
+        await system.close()
       }
     },
   )
