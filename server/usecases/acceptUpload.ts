@@ -1,6 +1,6 @@
 /**
- * A county accepts a preview: lock the filing, and check it is still theirs to edit and the upload is a
- * clean preview of it (one statement) → replace the filing's parcels with the preview's → check them →
+ * A county accepts a preview: lock the filing and check it is still theirs to edit → check the upload is
+ * a clean preview of it → replace the filing's parcels with the preview's → check them →
  * record it, all in one transaction.
  * Two accepts at once queue on the filing lock; the second finds the upload no longer pending. Answers
  * the filing and its parcels as GeoJSON text.
@@ -27,33 +27,33 @@ export async function acceptUpload(
   clientIp?: string,
 ): Promise<{ filing: FilingSummary; parcels: string }> {
   await db.transaction(async (tx) => {
-    // in one statement: the filing locked, whether this user may change it, and the upload's state
-    const scope = visibleFilingsCondition(p, 3)
-    const { rows } = await tx.query<{
-      status: string
-      jurisdiction_code: string
-      upload_status: string | null
-      upload_ok: boolean | null
-      upload_errors: number | null
-    }>(
-      `SELECT f.status, f.jurisdiction_code,
-              u.status AS upload_status, u.ok AS upload_ok, u.error_count AS upload_errors
-         FROM filing f
-         JOIN jurisdiction j ON j.code = f.jurisdiction_code
-         LEFT JOIN upload u ON u.filing_id = f.id AND u.id = $2
+    // the filing locked, and whether this user may change it
+    const scope = visibleFilingsCondition(p, 2)
+    const { rows: filings } = await tx.query<{ status: string; jurisdiction_code: string }>(
+      `SELECT f.status, f.jurisdiction_code
+         FROM filing f JOIN jurisdiction j ON j.code = f.jurisdiction_code
         WHERE f.id = $1 AND ${scope.sql}
           FOR UPDATE OF f`,
-      [filingId, uploadId, ...scope.params],
+      [filingId, ...scope.params],
     )
-    const row = rows[0]
-    assertEditable(p, filingId, row ? { status: row.status, jurisdictionCode: row.jurisdiction_code } : null)
-    if (!row!.upload_status) throw new AppError('upload.not_found', 404, { filingId, id: uploadId })
-    if (row!.upload_status !== 'preview') {
-      throw new AppError('upload.not_pending', 409, { id: uploadId, status: row!.upload_status })
+    const filing = filings[0]
+    assertEditable(
+      p,
+      filingId,
+      filing ? { status: filing.status, jurisdictionCode: filing.jurisdiction_code } : null,
+    )
+    // the upload's state, read once the lock is held (a statement of its own: an accept that held the lock
+    // before has changed it, and a statement sees what was committed when it began)
+    const { rows: uploads } = await tx.query<{ status: string; ok: boolean; error_count: number }>(
+      'SELECT status, ok, error_count FROM upload WHERE filing_id = $1 AND id = $2',
+      [filingId, uploadId],
+    )
+    const upload = uploads[0]
+    if (!upload) throw new AppError('upload.not_found', 404, { filingId, id: uploadId })
+    if (upload.status !== 'preview') {
+      throw new AppError('upload.not_pending', 409, { id: uploadId, status: upload.status })
     }
-    if (!row!.upload_ok) {
-      throw new AppError('upload.has_errors', 409, { id: uploadId, errors: row!.upload_errors })
-    }
+    if (!upload.ok) throw new AppError('upload.has_errors', 409, { id: uploadId, errors: upload.error_count })
 
     const before = await tx.query<{ parcel_no: string }>(
       'DELETE FROM parcel WHERE filing_id = $1 RETURNING parcel_no',

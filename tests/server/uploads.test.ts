@@ -352,6 +352,27 @@ describe(`server/uploads (${backend()})`, () => {
     expect(state[0]!.status).toBe('preview')
   })
 
+  it('two accepts of the same preview at once: one imports the parcels, the other is told it is no longer pending', async () => {
+    const res = await upload(draftId, { 'sample-parcels.txt': sample('sample-parcels.txt') })
+    const uploadId = res.body.upload.id
+    const events = async () =>
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_event
+            WHERE action = 'parcels.imported' AND subject_id = $1 AND (after ->> 'uploadId')::bigint = $2`,
+          [String(draftId), uploadId],
+        )
+      ).rows[0]!.n
+    const answers = await Promise.all(
+      [1, 2].map(() =>
+        clerk.post<{ error?: { code: string } }>(`/api/filings/${draftId}/uploads/${uploadId}/accept`),
+      ),
+    )
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+    expect(answers.find((a) => a.status === 409)!.body.error!.code).toBe('upload.not_pending')
+    expect(await events()).toBe(1)
+  })
+
   it('a multipart upload without the CSRF header is refused', async () => {
     const api = new ApiClient(system.url, { csrfHeader: false })
     const res = await api.postForm(
