@@ -8,16 +8,14 @@
  * (`touching`): the reference layers share one index, so probing it once per parcel instead of once per
  * parcel and layer does most of the work the separate overlay queries would each repeat. Each rule file
  * is a query over these two relations (server/check/sql/rules/permanent_farmland_overlap.sql says how);
- * its five parameters are renumbered into the statement's. The findings are inserted by the same
- * statement, which answers how many each rule found at each severity.
+ * its five parameters are renumbered into the statement's. The same statement stores the run, each
+ * rule's result and the findings.
  */
 import crypto from 'node:crypto'
 import { queryPrepared, type Queryable } from '../db/database'
-import { ruleConfig, ruleSql, type RuleConfig, type RuleRow, type Severity } from './rules'
+import { ruleConfig, ruleSql, type RuleConfig, type RuleRow } from './rules'
 
 export type Trigger = 'upload_accepted' | 'on_demand' | 'sample'
-
-const SEVERITY_RANK: Record<Severity, number> = { info: 1, warn: 2, block: 3 }
 
 /** A rule as a run sees it: the layer version it uses, or why it is not checked. */
 export interface PlannedRule {
@@ -28,12 +26,31 @@ export interface PlannedRule {
 
 /** What each rule of a run will do with the layers current now. */
 export async function planRun(db: Queryable): Promise<PlannedRule[]> {
-  const { rows } = await db.query<RuleRow & { version_id: number | null }>(
-    `SELECT c.*, l.current_version_id AS version_id
-       FROM check_rule c LEFT JOIN reference_layer l ON l.kind = c.layer_kind
+  return (await readPlan(db, false)).plan
+}
+
+/**
+ * planRun; with `genericPlans`, the same statement also makes the transaction plan prepared statements
+ * generically from now on (plan_cache_mode), and answers the setting it had.
+ */
+async function readPlan(
+  db: Queryable,
+  genericPlans: boolean,
+): Promise<{ plan: PlannedRule[]; planCacheMode: string | null }> {
+  // the setting read and changed once (a materialized CTE), and one row even without rules
+  const { rows } = await db.query<RuleRow & { version_id: number | null; plan_cache_mode: string }>(
+    `WITH mode AS MATERIALIZED (
+       SELECT current_setting('plan_cache_mode') AS was,
+              CASE WHEN $1 THEN set_config('plan_cache_mode', 'force_generic_plan', true) END AS now
+     )
+     SELECT c.*, l.current_version_id AS version_id, mode.was AS plan_cache_mode
+       FROM mode
+       LEFT JOIN (check_rule c LEFT JOIN reference_layer l ON l.kind = c.layer_kind) ON true
       ORDER BY c.sort, c.code`,
+    [genericPlans],
   )
-  return rows.map((row) => {
+  const plan = rows.flatMap((row) => {
+    if (row.code === null) return []
     const rule = ruleConfig(row)
     const versionId = rule.layerKind ? row.version_id : null
     const notChecked = !rule.enabled
@@ -41,12 +58,13 @@ export async function planRun(db: Queryable): Promise<PlannedRule[]> {
       : rule.layerKind && versionId === null
         ? 'layer_missing'
         : null
-    return { rule, versionId, notChecked }
+    return [{ rule, versionId, notChecked } as PlannedRule]
   })
+  return { plan, planCacheMode: genericPlans ? rows[0]!.plan_cache_mode : null }
 }
 
-/** Parameters of the statement before the rules' own: filing, run, layer versions, severities. */
-const SHARED_PARAMS = 4
+/** Parameters of the statement before the rules' own: filing, layer versions, rule settings. */
+const SHARED_PARAMS = 3
 /** Each rule's parameters $2…$5 (layer version, class codes, tolerances); $1 is the filing for all. */
 const RULE_PARAMS = 4
 
@@ -59,17 +77,23 @@ function renumbered(code: string, slot: number): string {
   })
 }
 
+/** How a run to be stored was started, and the plan_cache_mode to put back when it ends. */
+export interface RunStart {
+  trigger: Trigger
+  startedBy: number | null
+  planCacheMode: string | null
+}
+
 /**
- * The statement that runs `rules` (those to check, in report order) on the filing. With a run id: insert
- * the findings into that run and answer `(rule_code, severity, n)`; with null: answer the findings
- * themselves (what `landuse rules sql` prints, to run or EXPLAIN by hand).
+ * The statement that runs `rules` (every rule of the plan, in report order) on the filing. With `run`:
+ * store the run, each rule's result and the findings, and answer the run's id; with null: answer the
+ * findings themselves (what `landuse rules sql` prints, to run or EXPLAIN by hand).
  */
 export function runStatement(
   rules: PlannedRule[],
   filingId: number,
-  runId: number | null,
+  run: RunStart | null,
 ): { text: string; values: unknown[] } {
-  const store = runId !== null
   const checked = rules.filter((r) => !r.notChecked)
   const ruleCtes = checked.map((r, i) => `rule_${i} AS (\n${renumbered(r.rule.code, i)}\n)`)
   const found = checked.map(
@@ -83,7 +107,62 @@ export function runStatement(
     JOIN parcel pa ON pa.id = f.parcel_id -- by primary key: estimates of CTE rows mean little
     JOIN rule_settings s ON s.code = f.rule_code
    ORDER BY s.sort, pa.parcel_no, f.class_code`
-  const text = `-- a check run (server/check/run.ts): $1 filing, $2 run, $3 layer versions, $4 rule settings
+  const versions = [...new Set(checked.flatMap((r) => (r.versionId === null ? [] : [r.versionId])))]
+  const settings = checked.map((r) => ({
+    code: r.rule.code,
+    sort: r.rule.sort,
+    severity: r.rule.severity,
+    class_severity: r.rule.classSeverity,
+  }))
+  const values: unknown[] = [filingId, versions, JSON.stringify(settings)]
+  for (const r of checked)
+    values.push(r.versionId, r.rule.classCodes, r.rule.toleranceM2, r.rule.toleranceRatio)
+  // a stored run's own parameters follow the rules'
+  const $ = (i: number) => `$${values.length + i}`
+  const store = run
+    ? `,
+-- the run's id first: its findings and results refer to it, and the run row is written last, with
+-- what they came to
+run_id AS MATERIALIZED (
+  SELECT nextval(pg_get_serial_sequence('check_run', 'id')) AS id
+),
+stored AS (
+  INSERT INTO check_finding (run_id, rule_code, parcel_id, parcel_no, severity, class_code, area_m2, share, facts, geom)
+  SELECT (SELECT id FROM run_id), x.* FROM (${select}) x
+  RETURNING rule_code, severity
+),
+hits AS MATERIALIZED (
+  SELECT rule_code, count(*)::int AS n,
+         max(CASE severity WHEN 'block' THEN 3 WHEN 'warn' THEN 2 ELSE 1 END) AS rank
+    FROM stored GROUP BY rule_code
+),
+-- every rule's result: hit, clear, or not checked and why
+results AS (
+  INSERT INTO check_rule_result (run_id, rule_code, state, reason, layer_version_id, settings, finding_count)
+  SELECT r.id, p.code,
+         CASE WHEN p.reason IS NOT NULL THEN 'not_checked' WHEN h.n > 0 THEN 'hit' ELSE 'clear' END,
+         p.reason, p.version_id, p.settings, coalesce(h.n, 0)
+    FROM run_id r
+   CROSS JOIN jsonb_to_recordset(${$(3)}::jsonb) AS p(code text, reason text, version_id bigint, settings jsonb)
+    LEFT JOIN hits h ON h.rule_code = p.code
+),
+-- the worst outcome, once every finding is stored (the statement began when the run did)
+run AS (
+  INSERT INTO check_run (id, filing_id, trigger, started_by, parcel_count, worst, finished_at, duration_ms)
+  OVERRIDING SYSTEM VALUE
+  SELECT r.id, $1, ${$(1)}, ${$(2)}, (SELECT count(*) FROM parcels),
+         coalesce((ARRAY['info', 'warn', 'block'])[(SELECT max(rank) FROM hits)], 'clear'),
+         clock_timestamp(), round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)
+    FROM run_id r
+  RETURNING id
+)
+-- and the transaction's plan_cache_mode as it was before the run (the statement is planned already)
+SELECT id, set_config('plan_cache_mode', coalesce(${$(4)}, current_setting('plan_cache_mode')), true)
+  FROM run`
+    : `
+${select}`
+  const text = `-- a check run (server/check/run.ts): $1 filing, $2 layer versions, $3 rule settings, 4 per rule, then
+-- for a run to store: trigger, started by, every rule's result, the plan_cache_mode to put back
 WITH parcels AS MATERIALIZED (
   SELECT id, parcel_no, geom_ea, area_m2, declared_area_m2 FROM parcel WHERE filing_id = $1
 ),
@@ -95,36 +174,29 @@ touching AS MATERIALIZED (
          f.version_id, f.class_code, f.geom_ea
     FROM parcels pa
     JOIN reference_feature f ON f.geom_ea && pa.geom_ea AND ST_Intersects(f.geom_ea, pa.geom_ea)
-   WHERE f.version_id = ANY ($3::bigint[])
+   WHERE f.version_id = ANY ($2::bigint[])
 ),
 rule_settings AS (
-  SELECT * FROM jsonb_to_recordset($4::jsonb) AS s(code text, sort int, severity text, class_severity jsonb)
+  SELECT * FROM jsonb_to_recordset($3::jsonb) AS s(code text, sort int, severity text, class_severity jsonb)
 ),
 ${ruleCtes.join(',\n')}${ruleCtes.length ? ',' : ''}
 found AS (
 ${found.length ? found.join('\n  UNION ALL\n') : '  SELECT NULL::text AS rule_code, NULL::bigint AS parcel_id, NULL::text AS class_code, NULL::float8 AS area_m2, NULL::float8 AS share, NULL::jsonb AS facts, NULL::geometry AS geom, NULL::text AS severity_key WHERE false'}
-)${
-    store
-      ? `,
-stored AS (
-  INSERT INTO check_finding (run_id, rule_code, parcel_id, parcel_no, severity, class_code, area_m2, share, facts, geom)
-  SELECT $2, x.* FROM (${select}) x
-  RETURNING rule_code, severity
-)
-SELECT rule_code, severity, count(*)::int AS n FROM stored GROUP BY rule_code, severity`
-      : `
-SELECT $2::bigint AS run_id, x.* FROM (${select}) x`
-  }`
-  const versions = [...new Set(checked.flatMap((r) => (r.versionId === null ? [] : [r.versionId])))]
-  const settings = checked.map((r) => ({
-    code: r.rule.code,
-    sort: r.rule.sort,
-    severity: r.rule.severity,
-    class_severity: r.rule.classSeverity,
-  }))
-  const values: unknown[] = [filingId, runId, versions, JSON.stringify(settings)]
-  for (const r of checked)
-    values.push(r.versionId, r.rule.classCodes, r.rule.toleranceM2, r.rule.toleranceRatio)
+)${store}`
+  if (run)
+    values.push(
+      run.trigger,
+      run.startedBy,
+      JSON.stringify(
+        rules.map((p) => ({
+          code: p.rule.code,
+          reason: p.notChecked,
+          version_id: p.notChecked ? null : p.versionId,
+          settings: p.rule,
+        })),
+      ),
+      run.planCacheMode,
+    )
   return { text, values }
 }
 
@@ -143,7 +215,7 @@ function literal(value: unknown): string {
  */
 export function runScript(plan: PlannedRule[], filingId: number): string {
   const { text, values } = runStatement(plan, filingId, null)
-  const args = values.map((v, i) => (i === 2 ? `${literal(v)}::bigint[]` : literal(v)))
+  const args = values.map((v, i) => (i === 1 ? `${literal(v)}::bigint[]` : literal(v)))
   const skipped = plan.filter((p) => p.notChecked).map((p) => `--   ${p.rule.code}: ${p.notChecked}`)
   return [
     ...(skipped.length ? ['-- not checked:', ...skipped] : []),
@@ -156,12 +228,13 @@ export function runScript(plan: PlannedRule[], filingId: number): string {
 
 /**
  * Runs every rule on a filing's parcels, in the caller's transaction (`db` is a transaction's client);
- * returns the run id.
+ * returns the run id. Two statements: the plan (which rules run, with which layer versions), then one
+ * that finds and stores everything (runStatement).
  *
- * The run's statement is prepared per connection and runs with its generic plan from the first time:
+ * That statement is prepared per connection and runs with its generic plan from the first time:
  * PostgreSQL would otherwise plan it anew for each of a connection's first five runs (3 ms each, and a
  * 100-parcel run takes 10), and every connection of the pool starts over. The setting is the
- * transaction's own and is put back before returning.
+ * transaction's own, made by the first statement and put back by the second.
  */
 export async function runCheck(
   db: Queryable,
@@ -169,72 +242,12 @@ export async function runCheck(
   trigger: Trigger,
   startedBy: number | null,
 ): Promise<number> {
-  const started = performance.now()
-  const plan = await planRun(db)
-  // the run, and every rule's result ('clear' until its findings say 'hit'): the findings refer to it
-  const { rows: runRows } = await db.query<{ id: number; plan_cache_mode: string }>(
-    `WITH run AS (
-       INSERT INTO check_run (filing_id, trigger, started_by, parcel_count)
-       VALUES ($1, $2, $3, (SELECT count(*) FROM parcel WHERE filing_id = $1)) RETURNING id
-     ),
-     results AS (
-       INSERT INTO check_rule_result (run_id, rule_code, state, reason, layer_version_id, settings)
-       SELECT run.id, r.code, CASE WHEN r.reason IS NULL THEN 'clear' ELSE 'not_checked' END, r.reason,
-              r.version_id, r.settings
-         FROM run CROSS JOIN jsonb_to_recordset($4::jsonb) AS r(code text, reason text, version_id bigint, settings jsonb)
-     )
-     SELECT id, current_setting('plan_cache_mode') AS plan_cache_mode,
-            set_config('plan_cache_mode', 'force_generic_plan', true)
-       FROM run`,
-    [
-      filingId,
-      trigger,
-      startedBy,
-      JSON.stringify(
-        plan.map((p) => ({
-          code: p.rule.code,
-          reason: p.notChecked,
-          version_id: p.notChecked ? null : p.versionId,
-          settings: p.rule,
-        })),
-      ),
-    ],
-  )
-  const { id: runId, plan_cache_mode: planCacheMode } = runRows[0]!
-  const counts = new Map<string, number>()
-  let worst: Severity | null = null
-  if (plan.some((p) => !p.notChecked)) {
-    const statement = runStatement(plan, filingId, runId)
-    // prepared: the statement changes only with the rules' SQL and which rules run
-    const name = `check_run_${crypto.createHash('sha1').update(statement.text).digest('hex').slice(0, 20)}`
-    const { rows } = await queryPrepared<{ rule_code: string; severity: Severity; n: number }>(
-      db,
-      name,
-      statement.text,
-      statement.values,
-    )
-    for (const r of rows) {
-      counts.set(r.rule_code, (counts.get(r.rule_code) ?? 0) + r.n)
-      if (!worst || SEVERITY_RANK[r.severity] > SEVERITY_RANK[worst]) worst = r.severity
-    }
-  }
-  await db.query(
-    `WITH hits AS (
-       UPDATE check_rule_result rr SET state = 'hit', finding_count = h.n
-         FROM jsonb_to_recordset($4::jsonb) AS h(code text, n int)
-        WHERE rr.run_id = $1 AND rr.rule_code = h.code
-     )
-     UPDATE check_run SET finished_at = now(), worst = $2, duration_ms = $3
-      WHERE id = $1 AND set_config('plan_cache_mode', $5, true) IS NOT NULL`,
-    [
-      runId,
-      worst ?? 'clear',
-      Math.round(performance.now() - started),
-      JSON.stringify([...counts].map(([code, n]) => ({ code, n }))),
-      planCacheMode,
-    ],
-  )
-  return runId
+  const { plan, planCacheMode } = await readPlan(db, true)
+  const statement = runStatement(plan, filingId, { trigger, startedBy, planCacheMode })
+  // prepared: the statement changes only with the rules' SQL and which rules run
+  const name = `check_run_${crypto.createHash('sha1').update(statement.text).digest('hex').slice(0, 20)}`
+  const { rows } = await queryPrepared<{ id: number }>(db, name, statement.text, statement.values)
+  return rows[0]!.id
 }
 
 export type { RuleConfig }

@@ -58,7 +58,7 @@ const SUMMARY_SELECT = `
     JOIN jurisdiction j ON j.code = f.jurisdiction_code
     LEFT JOIN LATERAL (SELECT count(*) AS n, sum(area_m2) AS area FROM parcel p WHERE p.filing_id = f.id) pa ON true`
 
-interface SummaryRow {
+export interface SummaryRow {
   id: number
   title: string
   filing_type: FilingSummary['filingType']
@@ -77,7 +77,7 @@ interface SummaryRow {
   total_area_m2: number
 }
 
-function toSummary(r: SummaryRow): FilingSummary {
+export function toSummary(r: SummaryRow): FilingSummary {
   return {
     id: r.id,
     title: r.title,
@@ -145,21 +145,26 @@ export async function isFilingVisible(db: Queryable, p: Principal, id: number): 
   return rows.length > 0
 }
 
+/**
+ * SQL: the parcels `p` (rows of parcel, or a RETURNING of it) as a GeoJSON FeatureCollection (text) in
+ * EPSG:4490, ordered by parcel number.
+ */
+export const PARCELS_FEATURE_COLLECTION = `json_build_object(
+    'type', 'FeatureCollection',
+    'features', coalesce(json_agg(json_build_object(
+      'type', 'Feature',
+      'id', p.id,
+      'properties', json_build_object(
+        'id', p.id, 'parcelNo', p.parcel_no, 'name', p.name, 'landUse', p.land_use,
+        'areaM2', round(p.area_m2::numeric, 2), 'declaredAreaM2', p.declared_area_m2,
+        'sourceCrs', 'EPSG:' || p.source_crs),
+      'geometry', ST_AsGeoJSON(p.geom, 9)::json
+    ) ORDER BY p.parcel_no), '[]'::json))::text`
+
 /** The parcels of a filing as a GeoJSON FeatureCollection (text) in EPSG:4490. */
 export async function filingParcelsGeoJson(db: Queryable, filingId: number): Promise<string> {
   const { rows } = await db.query<{ fc: string }>(
-    `SELECT json_build_object(
-              'type', 'FeatureCollection',
-              'features', coalesce(json_agg(json_build_object(
-                'type', 'Feature',
-                'id', p.id,
-                'properties', json_build_object(
-                  'id', p.id, 'parcelNo', p.parcel_no, 'name', p.name, 'landUse', p.land_use,
-                  'areaM2', round(p.area_m2::numeric, 2), 'declaredAreaM2', p.declared_area_m2,
-                  'sourceCrs', 'EPSG:' || p.source_crs),
-                'geometry', ST_AsGeoJSON(p.geom, 9)::json
-              ) ORDER BY p.parcel_no), '[]'::json))::text AS fc
-       FROM parcel p WHERE p.filing_id = $1`,
+    `SELECT ${PARCELS_FEATURE_COLLECTION} AS fc FROM parcel p WHERE p.filing_id = $1`,
     [filingId],
   )
   return rows[0]!.fc

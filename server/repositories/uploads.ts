@@ -1,7 +1,13 @@
-import type { DatabaseMode, Queryable } from '../db/database'
+import { queryPrepared, type DatabaseMode, type Queryable } from '../db/database'
 import { bulkInsert, type BulkTable, type BulkValue } from '../db/bulk'
 import type { Finding } from '../../gis/findings'
 import { multiPolygonEwkbHex } from '../db/wkb'
+import {
+  PARCELS_FEATURE_COLLECTION,
+  toSummary as toFilingSummary,
+  type FilingSummary,
+  type SummaryRow,
+} from './filings'
 
 export type UploadStatus = 'received' | 'preview' | 'unreadable' | 'accepted' | 'superseded'
 
@@ -330,21 +336,81 @@ export async function previewParcelsGeoJson(db: Queryable, uploadId: number): Pr
   return rows[0]!.fc
 }
 
+/** SQL: the parcels of preview $2 as rows to insert into filing $1's parcels, in upload order. */
+const PREVIEW_AS_PARCELS = `
+  INSERT INTO parcel (filing_id, parcel_no, name, land_use, land_class_code, declared_area_m2, geom,
+                      source_geom, upload_id)
+  SELECT $1, u.parcel_no, u.name, u.land_use, u.land_class_code, u.declared_area_m2,
+         ST_GeomFromEWKB(u.geom_ewkb), ST_GeomFromEWKB(u.source_ewkb), u.upload_id
+    FROM upload_parcel u`
+const PREVIEW_ROWS = `u.upload_id = $2 AND u.geom_ewkb IS NOT NULL AND u.source_ewkb IS NOT NULL
+   ORDER BY u.idx`
+
 /** Makes a preview's parcels the filing's parcels (the caller deletes the old ones); returns how many. */
 export async function copyPreviewIntoParcels(
   db: Queryable,
   filingId: number,
   uploadId: number,
 ): Promise<number> {
-  const inserted = await db.query(
-    `INSERT INTO parcel (filing_id, parcel_no, name, land_use, land_class_code, declared_area_m2, geom,
-                         source_geom, upload_id)
-     SELECT $1, parcel_no, name, land_use, land_class_code, declared_area_m2, ST_GeomFromEWKB(geom_ewkb),
-            ST_GeomFromEWKB(source_ewkb), upload_id
-       FROM upload_parcel
-      WHERE upload_id = $2 AND geom_ewkb IS NOT NULL AND source_ewkb IS NOT NULL
-      ORDER BY idx`,
+  const inserted = await db.query(`${PREVIEW_AS_PARCELS} WHERE ${PREVIEW_ROWS}`, [filingId, uploadId])
+  return inserted.rowCount ?? 0
+}
+
+/** What replacing a filing's parcels with a preview's changed, and the filing as it is now. */
+export interface ParcelsReplaced {
+  /** Numbers of the parcels there were before, sorted. */
+  before: string[]
+  filing: FilingSummary
+  /** The filing's parcels now, as GeoJSON text. */
+  parcels: string
+}
+
+/**
+ * In one statement: the filing's parcels replaced by the preview's, the preview marked accepted (and
+ * the one accepted before superseded), the filing's version moved on; answers the numbers of the old
+ * parcels, the filing's summary and its new parcels as GeoJSON. The caller holds the filing's lock and
+ * has checked that the upload is a clean preview of it.
+ */
+export async function replaceParcelsWithPreview(
+  db: Queryable,
+  filingId: number,
+  uploadId: number,
+): Promise<ParcelsReplaced> {
+  // prepared: planning this statement took 0.7 ms of the 6 it runs for 100 parcels
+  const { rows } = await queryPrepared<SummaryRow & { before: string[]; parcels: string }>(
+    db,
+    'replace_parcels_with_preview',
+    `WITH gone AS (
+       DELETE FROM parcel WHERE filing_id = $1 RETURNING parcel_no
+     ),
+     before AS (
+       SELECT coalesce(array_agg(parcel_no ORDER BY parcel_no), '{}') AS parcel_nos FROM gone
+     ),
+     -- joined to before, so the old parcels are gone before the first new one is inserted (their numbers
+     -- come back, and the numbers are unique per filing)
+     p AS (
+       ${PREVIEW_AS_PARCELS.trim()} CROSS JOIN before
+        WHERE ${PREVIEW_ROWS}
+       RETURNING id, parcel_no, name, land_use, area_m2, declared_area_m2, source_crs, geom
+     ),
+     uploads AS (
+       UPDATE upload SET status = CASE WHEN id = $2 THEN 'accepted' ELSE 'superseded' END,
+                         accepted_at = CASE WHEN id = $2 THEN now() ELSE accepted_at END
+        WHERE filing_id = $1 AND (id = $2 OR status = 'accepted')
+     ),
+     f AS (
+       UPDATE filing SET updated_at = now(), version = version + 1 WHERE id = $1 RETURNING *
+     )
+     SELECT f.id, f.title, f.filing_type, f.priority, f.status, f.receipt_no,
+            f.created_at, f.updated_at, f.accepted_at, f.due_at, f.decided_at,
+            j.code AS j_code, j.name AS j_name, j.name_en AS j_name_en,
+            (SELECT count(*) FROM p) AS parcel_count,
+            (SELECT coalesce(sum(area_m2), 0) FROM p) AS total_area_m2,
+            (SELECT parcel_nos FROM before) AS before,
+            (SELECT ${PARCELS_FEATURE_COLLECTION} FROM p) AS parcels
+       FROM f JOIN jurisdiction j ON j.code = f.jurisdiction_code`,
     [filingId, uploadId],
   )
-  return inserted.rowCount ?? 0
+  const row = rows[0]!
+  return { before: row.before, filing: toFilingSummary(row), parcels: row.parcels }
 }
