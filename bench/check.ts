@@ -4,7 +4,8 @@
  * any case), whether it depends on the size of the layer, and what two checks at once gain. Uses
  * DATABASE_URL when set, else the embedded database (LANDUSE_DATA_DIR). Prints one JSON line per
  * measurement, then one per target `{ name: "target", target, value, limit, pass }` (reported, never
- * asserted); progress goes to stderr.
+ * asserted); first, the database settings the figures depend on (`{ name: "settings", shared_buffers,
+ * autovacuum, … }`). Progress goes to stderr.
  *
  *   npm run bench:check [-- --scale 1000000] [--reps 5]
  *
@@ -51,6 +52,7 @@ import { loadRules } from '../server/check/rules'
 import { findLayerVersion, type LayerKind } from '../server/repositories/layers'
 import { activateLayer, importLayerVersion } from '../server/usecases/importLayer'
 import type { Database } from '../server/db/database'
+import { vacuumChurned } from '../server/db/housekeeping'
 
 const args = process.argv.slice(2)
 const option = (name: string, fallback: number) => {
@@ -426,9 +428,6 @@ function measurement(
 
 // ---------------------------------------------------------------------------------------------------
 
-/** The tables the bench writes to, vacuumed before it measures. */
-const CHURNED = ['parcel', 'upload', 'upload_parcel', 'check_run', 'check_rule_result', 'check_finding']
-
 async function main(): Promise<void> {
   const started = performance.now()
   const config = loadConfig()
@@ -527,7 +526,13 @@ async function main(): Promise<void> {
     // the parcels, uploads and runs that earlier runs of the bench replaced are dead rows (each run
     // accepts the same filings a dozen times); a server's autovacuum would have removed them, but this
     // machine's PostgreSQL runs without it and the embedded database has none
-    for (const table of CHURNED) await db.query(`VACUUM (ANALYZE) ${table}`)
+    await vacuumChurned(db, null)
+    // the settings the figures were measured with
+    const { rows: settings } = await db.query<{ name: string; setting: string }>(
+      `SELECT name, current_setting(name) AS setting
+         FROM unnest(ARRAY['shared_buffers', 'autovacuum', 'max_parallel_workers_per_gather', 'jit']) AS name`,
+    )
+    line({ name: 'settings', mode, ...Object.fromEntries(settings.map((r) => [r.name, r.setting])) })
 
     // 1. accept and on-demand check, 100 and 1,000 parcels, against the whole layer
     const results: Record<string, ReturnType<typeof measurement>> = {}

@@ -192,6 +192,16 @@ export const CONFIG_KEYS = {
     schema: z.coerce.number().int().min(0).max(86400),
     default: '60',
   },
+  embeddedVacuumMinutes: {
+    env: 'EMBEDDED_VACUUM_MINUTES',
+    doc: 'How often the server vacuums the tables that uploads and checks rewrite in the embedded database, which has no autovacuum, in minutes (0: never; a PostgreSQL server vacuums itself).',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
+    default: '15',
+  },
   smtpUrl: {
     env: 'SMTP_URL',
     doc: 'Optional SMTP server for e-mail notifications, e.g. smtps://user:pass@mail.example.gov.cn:465 (users need an e-mail address).',

@@ -18,6 +18,7 @@ import { createApp } from './app'
 import { registerDefinitions } from './workflow/definition'
 import { dispatchOutbox, type Channels } from './workflow/outbox'
 import { scanClocks } from './workflow/scheduler'
+import { startEmbeddedVacuum } from './db/housekeeping'
 import type { WorkflowEnv } from './workflow/engine'
 
 /** Opens, checks and migrates the configured database. */
@@ -122,6 +123,8 @@ export async function serve(
       timers.push(setInterval(() => void scan(), config.clockScanSeconds * 1000))
     timers.push(setInterval(() => void deliver(), 5000))
   }
+  const stopVacuum =
+    options.background !== false ? startEmbeddedVacuum(db, config.embeddedVacuumMinutes, logger) : () => {}
   const app = createApp({
     config,
     db,
@@ -142,6 +145,7 @@ export async function serve(
     db,
     async close() {
       for (const t of timers) clearInterval(t)
+      stopVacuum()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await app.close()
