@@ -2,19 +2,17 @@
  * Reference layer versions (docs/api.md, "Reference layers administration"): list them (anyone logged
  * in), import a new one from uploaded files and choose the current one (administrators).
  */
-import { Router, type RequestHandler } from 'express'
-import multer from 'multer'
+import { Router } from 'express'
 import { z } from 'zod'
 import type { Database } from '../db/database'
 import type { Config } from '../config'
 import { AppError } from '../errors'
 import { principalOf, requireLogin, requireRole } from '../http/guards'
 import { parseInput } from '../http/validate'
-import { CRS_REGISTRY } from '../../gis/crs'
+import { parseCrs, receiveFiles } from '../http/files'
 import { isLayerKind, LAYER_KINDS, listLayerVersions, type LayerKind } from '../repositories/layers'
 import { activateLayer, importLayerVersion, type LayerImportLimits } from '../usecases/importLayer'
 
-const MAX_FILES = 20
 const flag = z.enum(['true', 'false', '1', '0', 'on', 'off'])
 
 const ImportFields = z.object({
@@ -44,15 +42,6 @@ function kindOf(value: unknown): LayerKind {
   return kind
 }
 
-/** "EPSG:4524", "epsg:4524" or "4524" → 4524 when the system knows it; empty → undefined. */
-function parseCrs(value: string | undefined): number | undefined {
-  if (!value) return undefined
-  const code = Number(/^(?:EPSG:)?(\d{4,5})$/i.exec(value)?.[1])
-  if (!CRS_REGISTRY.has(code))
-    throw new AppError('upload.bad_crs', 400, { crs: value }, [{ field: 'crs', value }])
-  return code
-}
-
 export function layerAdminRoutes(db: Database, config: Config): Router {
   const router = Router()
   const limits: LayerImportLimits = {
@@ -63,31 +52,7 @@ export function layerAdminRoutes(db: Database, config: Config): Router {
     parseSeconds: config.layerImportSeconds,
   }
   const maxBytes = Math.round(config.layerMaxMb * 1024 * 1024)
-  const receive = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: maxBytes, files: MAX_FILES, fields: 10, fieldSize: 1024, parts: MAX_FILES + 10 },
-  }).array('file', MAX_FILES)
-  /** multer, with its limit errors said in the user's words (as for parcel uploads). */
-  const receiveFiles: RequestHandler = (req, res, next) =>
-    receive(req, res, (error: unknown) => {
-      if (!error) return next()
-      if (error instanceof multer.MulterError) {
-        if (error.code === 'LIMIT_FILE_SIZE')
-          return next(new AppError('upload.too_large', 413, { limit: `${config.layerMaxMb} MB` }))
-        if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE')
-          return next(
-            new AppError('upload.too_many_files', 400, { limit: MAX_FILES }, [{ field: error.field }]),
-          )
-        return next(
-          new AppError('request.invalid', 400, { problems: error.message }, [{ field: error.field }]),
-        )
-      }
-      next(
-        new AppError('request.invalid', 400, { problems: 'malformed multipart/form-data' }, [], {
-          cause: error,
-        }),
-      )
-    })
+  const receive = receiveFiles(config.layerMaxMb)
 
   router.get('/layers/:kind/versions', requireLogin, async (req, res) => {
     res.json({ versions: await listLayerVersions(db, kindOf(req.params.kind)) })
@@ -101,7 +66,7 @@ export function layerAdminRoutes(db: Database, config: Config): Router {
       kindOf(req.params.kind)
       next()
     },
-    receiveFiles,
+    receive,
     async (req, res) => {
       const kind = kindOf(req.params.kind)
       const fields = parseInput(ImportFields, req.body ?? {})

@@ -1,11 +1,11 @@
-import { Router, type RequestHandler } from 'express'
-import multer from 'multer'
+import { Router } from 'express'
 import { z } from 'zod'
 import type { Database } from '../db/database'
 import type { Config } from '../config'
 import { AppError } from '../errors'
 import { principalOf, requireLogin, requireRole } from '../http/guards'
 import { parseInput } from '../http/validate'
+import { parseCrs, receiveFiles } from '../http/files'
 import { CRS_REGISTRY } from '../../gis/crs'
 import { createDraftFiling } from '../usecases/createDraftFiling'
 import { editableFiling, visibleFilingOr404 } from '../usecases/filingAccess'
@@ -42,17 +42,6 @@ const UploadFields = z.object({
   repair: z.enum(['true', 'false', '1', '0', 'on', 'off']).optional(),
   swapAxes: z.enum(['true', 'false', '1', '0', 'on', 'off']).optional(),
 })
-const MAX_FILES = 20
-
-/** "EPSG:4524", "epsg:4524" or "4524" → 4524 when the system knows it; empty → undefined. */
-function parseCrs(value: string | undefined): number | undefined {
-  if (!value) return undefined
-  const match = /^(?:EPSG:)?(\d{4,5})$/i.exec(value)
-  const code = match ? Number(match[1]) : NaN
-  if (!CRS_REGISTRY.has(code))
-    throw new AppError('upload.bad_crs', 400, { crs: value }, [{ field: 'crs', value }])
-  return code
-}
 
 export function uploadRoutes(db: Database, config: Config): Router {
   const router = Router()
@@ -64,33 +53,7 @@ export function uploadRoutes(db: Database, config: Config): Router {
     parseSeconds: config.uploadParseSeconds,
   }
   const maxBytes = Math.round(config.uploadMaxMb * 1024 * 1024)
-  const receive = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: maxBytes, files: MAX_FILES, fields: 10, fieldSize: 1024, parts: MAX_FILES + 10 },
-  }).array('file', MAX_FILES)
-  /** multer, with its limit errors said in the user's words. */
-  const receiveFiles: RequestHandler = (req, res, next) =>
-    receive(req, res, (error: unknown) => {
-      if (!error) return next()
-      if (error instanceof multer.MulterError) {
-        if (error.code === 'LIMIT_FILE_SIZE') {
-          return next(new AppError('upload.too_large', 413, { limit: `${config.uploadMaxMb} MB` }))
-        }
-        if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') {
-          return next(
-            new AppError('upload.too_many_files', 400, { limit: MAX_FILES }, [{ field: error.field }]),
-          )
-        }
-        return next(
-          new AppError('request.invalid', 400, { problems: error.message }, [{ field: error.field }]),
-        )
-      }
-      next(
-        new AppError('request.invalid', 400, { problems: 'malformed multipart/form-data' }, [], {
-          cause: error,
-        }),
-      )
-    })
+  const receive = receiveFiles(config.uploadMaxMb)
 
   router.post('/filings', requireRole('county_clerk'), async (req, res) => {
     const input = parseInput(NewFiling, req.body)
@@ -110,7 +73,7 @@ export function uploadRoutes(db: Database, config: Config): Router {
       await editableFiling(db, principalOf(req), id)
       next()
     },
-    receiveFiles,
+    receive,
     async (req, res) => {
       const { id } = parseInput(Ids, req.params)
       const fields = parseInput(UploadFields, req.body ?? {})
