@@ -49,10 +49,13 @@ export function visibleFilingsCondition(p: Principal, first: number): { sql: str
   }
 }
 
-const SUMMARY_SELECT = `
-  SELECT f.id, f.title, f.filing_type, f.priority, f.status, f.receipt_no,
+/** SQL: the columns of a SummaryRow that come from the filing `f` and its jurisdiction `j`. */
+export const SUMMARY_COLUMNS = `f.id, f.title, f.filing_type, f.priority, f.status, f.receipt_no,
          f.created_at, f.updated_at, f.accepted_at, f.due_at, f.decided_at,
-         j.code AS j_code, j.name AS j_name, j.name_en AS j_name_en,
+         j.code AS j_code, j.name AS j_name, j.name_en AS j_name_en`
+
+const SUMMARY_SELECT = `
+  SELECT ${SUMMARY_COLUMNS},
          coalesce(pa.n, 0) AS parcel_count, coalesce(pa.area, 0) AS total_area_m2
     FROM filing f
     JOIN jurisdiction j ON j.code = f.jurisdiction_code

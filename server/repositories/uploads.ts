@@ -4,6 +4,7 @@ import type { Finding } from '../../gis/findings'
 import { multiPolygonEwkbHex } from '../db/wkb'
 import {
   PARCELS_FEATURE_COLLECTION,
+  SUMMARY_COLUMNS,
   toSummary as toFilingSummary,
   type FilingSummary,
   type SummaryRow,
@@ -401,9 +402,7 @@ export async function replaceParcelsWithPreview(
      f AS (
        UPDATE filing SET updated_at = now(), version = version + 1 WHERE id = $1 RETURNING *
      )
-     SELECT f.id, f.title, f.filing_type, f.priority, f.status, f.receipt_no,
-            f.created_at, f.updated_at, f.accepted_at, f.due_at, f.decided_at,
-            j.code AS j_code, j.name AS j_name, j.name_en AS j_name_en,
+     SELECT ${SUMMARY_COLUMNS},
             (SELECT count(*) FROM p) AS parcel_count,
             (SELECT coalesce(sum(area_m2), 0) FROM p) AS total_area_m2,
             (SELECT parcel_nos FROM before) AS before,
